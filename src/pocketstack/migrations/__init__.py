@@ -1,0 +1,59 @@
+"""Alembic migrations: one branch per service, applied on start.
+
+Each service keeps its history under ``versions/<branch>/``; the branches are
+independent (no cross-service foreign keys), so ``upgrade heads`` applies them all.
+To add a migration after changing a service's models::
+
+    python -m pocketstack.migrations revision <branch> "what changed"
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import Engine
+
+HERE = Path(__file__).parent
+
+# branch name -> "module:attribute" of the MetaData it migrates
+BRANCHES: dict[str, str] = {
+    "core": "pocketstack.core.tables:metadata",
+    "identity": "pocketstack.services.identity.models:metadata",
+}
+
+
+def branch_metadata(branch: str) -> sa.MetaData:
+    module, attr = BRANCHES[branch].split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _config(connection: object | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    dirs = [str(HERE / "versions" / b) for b in BRANCHES]
+    for d in dirs:
+        Path(d).mkdir(parents=True, exist_ok=True)
+    cfg.set_main_option("version_locations", " ".join(dirs))
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest schema of every branch (a no-op when current)."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.begin() as conn:
+        cfg = _config(conn)
+        heads = set(ScriptDirectory.from_config(cfg).get_heads())
+        current = set(MigrationContext.configure(conn).get_current_heads())
+        if current != heads:
+            command.upgrade(cfg, "heads")
