@@ -12,7 +12,7 @@ across processes instead of failing on lock upgrade.
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +33,9 @@ revisions = sa.Table(
     sa.Column("name", sa.String(64), primary_key=True),
     sa.Column("value", sa.BigInteger, nullable=False, default=0),
 )
+
+
+_REVISION_SQL = sa.text("SELECT value FROM core_revisions WHERE name = :name")
 
 
 def _sqlite_engine(url: str) -> Engine:
@@ -63,8 +66,15 @@ def _sqlite_engine(url: str) -> Engine:
 
 
 class Database:
+    # How long a process trusts its last reading of a revision counter before asking
+    # the database again.  Writes made by this process are seen at once (a bump drops
+    # the local reading on commit); writes by other processes sharing the database are
+    # seen within this many seconds.
+    REVISION_MAX_AGE = 0.5
+
     def __init__(self, url: str) -> None:
         self.url = url
+        self._revisions: dict[str, tuple[int, float]] = {}
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             path = url.split("///", 1)[-1]
@@ -73,7 +83,6 @@ class Database:
             self.engine = _sqlite_engine(url)
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True)
-        self._local = threading.local()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -87,23 +96,38 @@ class Database:
         with self.engine.connect() as conn:
             if self.is_sqlite:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                for name in conn.info.pop("bumped", ()):
+                    self._revisions.pop(name, None)
 
     # -- revision counters -------------------------------------------------------
 
     def revision(self, name: str, conn: Connection | None = None) -> int:
-        stmt = sa.select(revisions.c.value).where(revisions.c.name == name)
+        """The counter's value: read in ``conn``'s transaction when given (exact), else
+        from this process's recent reading (see ``REVISION_MAX_AGE``)."""
         if conn is not None:
-            return int(conn.execute(stmt).scalar() or 0)
+            value = int(conn.execute(_REVISION_SQL, {"name": name}).scalar() or 0)
+            if not conn.info.get("bumped"):
+                self._revisions[name] = (value, time.monotonic())
+            return value
+        cached = self._revisions.get(name)
+        now = time.monotonic()
+        if cached is not None and now - cached[1] < self.REVISION_MAX_AGE:
+            return cached[0]
         with self.engine.connect() as c:
-            value = c.execute(stmt).scalar()
+            value = int(c.execute(_REVISION_SQL, {"name": name}).scalar() or 0)
             c.rollback()
-        return int(value or 0)
+        self._revisions[name] = (value, now)
+        return value
 
     @staticmethod
     def bump(conn: Connection, name: str) -> None:
-        """Advance ``name``'s revision inside the caller's write transaction."""
+        """Advance ``name``'s revision inside the caller's write transaction (this
+        process forgets its reading when the transaction ends)."""
+        conn.info.setdefault("bumped", set()).add(name)
         updated = conn.execute(
             revisions.update().where(revisions.c.name == name).values(value=revisions.c.value + 1)
         ).rowcount

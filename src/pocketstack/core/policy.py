@@ -9,12 +9,16 @@ when they change, by every process.
 
 from __future__ import annotations
 
+import inspect
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from oslo_config import cfg
+from oslo_policy import _checks
 from oslo_policy import policy as oslo_policy
 
 from pocketstack.core.context import RequestContext
@@ -25,6 +29,24 @@ DocumentedRuleDefault = oslo_policy.DocumentedRuleDefault
 
 # oslo.policy logs every file it fails to find at DEBUG; keep our logs readable.
 logging.getLogger("oslo_policy").setLevel(logging.WARNING)
+
+# oslo.policy inspects each check's __call__ signature on every evaluation to decide
+# whether to pass the rule name; that inspection dominated the cost of a policy check.
+# The answer depends only on the check's class, so remember it per class.
+_wants_rule_name: dict[type, bool] = {}
+
+
+def _check_with_cached_signature(rule: Any, target: Any, creds: Any, enforcer: Any, current_rule: str | None) -> bool:
+    kind = type(rule)
+    wants = _wants_rule_name.get(kind)
+    if wants is None:
+        wants = _wants_rule_name[kind] = len(inspect.getfullargspec(rule.__call__).args) > 4
+    if wants:
+        return bool(rule(target, creds, enforcer, current_rule))
+    return bool(rule(target, creds, enforcer))
+
+
+_checks._check = _check_with_cached_signature
 
 
 def rule(
@@ -75,8 +97,26 @@ class PolicyEngine:
         conf.set_override("policy_dirs", policy_dirs, "oslo_policy")
         self.enforcer.register_defaults(list(defaults))
         self.enforcer.load_rules()
+        # oslo.policy re-stats the policy files on every check; do that at most once a
+        # second instead (an edited policy.yaml still applies within a second).
+        self.enforcer.use_conf = False
+        self._checked_at = time.monotonic()
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked_at < 1.0:
+            return
+        with self._lock:
+            self._checked_at = now
+            self.enforcer.use_conf = True
+            try:
+                self.enforcer.load_rules()
+            finally:
+                self.enforcer.use_conf = False
 
     def check(self, rule_name: str, ctx: RequestContext, target: Mapping[str, Any] | None = None) -> bool:
+        self._refresh()
         creds = ctx.policy_creds()
         try:
             return bool(self.enforcer.authorize(rule_name, flatten(target or {}), creds))

@@ -28,6 +28,15 @@ from pocketstack.services.identity import models as m
 SUPPORTED = ("password", "token", "application_credential")
 
 
+def _freeze(value: Any, drop: str | None = None) -> Any:
+    """A hashable copy of a JSON value (a memo key); ``drop`` leaves out one dict key."""
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items() if k != drop))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
 @dataclass
 class Authenticated:
     user_id: str
@@ -65,11 +74,10 @@ class Authenticator:
             app_cred_id=who.app_cred["id"] if who.app_cred else None,
         )
         token = self.svc.tokens.issue(payload)
-        with self.svc.db.read() as conn:
-            try:
-                ctx = self.svc.tokens.build_context(conn, payload, token)
-            except Unauthorized:
-                raise self._no_access(who.user_id, scope) from None
+        try:
+            ctx = self.svc.tokens.build_context(None, payload, token)
+        except Unauthorized:
+            raise self._no_access(who.user_id, scope) from None
         return token, ctx
 
     # -- who ---------------------------------------------------------------------------
@@ -132,18 +140,21 @@ class Authenticator:
         ref = body.get("user") or {}
         if "id" not in ref and "name" not in ref:
             raise BadRequest("Invalid input for field identity/password/user: id or name must be present.")
-        with self.svc.db.read() as conn:
-            user = self._find_user(conn, ref)
-            password_row = current_password(conn, user["id"]) if user else None
-            domain = get_domain_row(conn, user["domain_id"]) if user else None
+        user, password_row, domain = self.svc.tokens.memo.get(
+            ("password-user", _freeze(ref, drop="password")), lambda: self._load_password_user(ref)
+        )
+        if user is not None and self.svc.settings.identity.security_compliance.lockout_failure_attempts:
+            user = self._fresh_user(user["id"])  # failed-login counters change without a revision
         secret = ref.get("password")
         if user is None or not isinstance(secret, str):
             raise unauthorized()
         identities = self.svc.identities
         if identities.is_locked(user):
             raise unauthorized(f"The account is locked for user: {user['id']}.")
+        lockout = bool(self.svc.settings.identity.security_compliance.lockout_failure_attempts)
         if password_row is None or not await pw.check_secret_async(secret, password_row["password_hash"]):
-            identities.record_failed_auth(user["id"])
+            if lockout:
+                identities.record_failed_auth(user["id"])
             raise unauthorized()
         if not user["enabled"]:
             raise unauthorized(f"The account is disabled for user: {user['id']}.")
@@ -151,9 +162,22 @@ class Authenticator:
             raise unauthorized(f"Domain is disabled: {user['domain_id']}")
         if password_row["expires_at"] is not None and password_row["expires_at"] <= utcnow():
             raise unauthorized(f"The password is expired and needs to be changed for user: {user['id']}.")
-        if user["failed_auth_count"]:
+        if lockout and user["failed_auth_count"]:
             identities.reset_failed_auth(user["id"])
         return Authenticated(user_id=user["id"], methods=["password"])
+
+    def _load_password_user(
+        self, ref: Mapping[str, Any]
+    ) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
+        with self.svc.db.read() as conn:
+            user = self._find_user(conn, ref)
+            if user is None:
+                return None, None, None
+            return user, current_password(conn, user["id"]), get_domain_row(conn, user["domain_id"])
+
+    def _fresh_user(self, user_id: str) -> dict[str, Any] | None:
+        with self.svc.db.read() as conn:
+            return one(conn, sa.select(m.users).where(m.users.c.id == user_id))
 
     def _token(self, body: Mapping[str, Any]) -> Authenticated:
         token = body.get("id")
@@ -236,6 +260,9 @@ class Authenticator:
     def _explicit_scope(self, scope: Mapping[str, Any]) -> tuple[str, str] | None:
         if "OS-TRUST:trust" in scope:
             raise forbidden_action("Trusts are not supported by this cloud")
+        return self.svc.tokens.memo.get(("scope", _freeze(scope)), lambda: self._load_scope(scope))
+
+    def _load_scope(self, scope: Mapping[str, Any]) -> tuple[str, str] | None:
         with self.svc.db.read() as conn:
             if "project" in scope:
                 ref = scope["project"]
@@ -280,6 +307,9 @@ class Authenticator:
         return None
 
     def _default_project(self, user_id: str) -> tuple[str, str] | None:
+        return self.svc.tokens.memo.get(("default-project", user_id), lambda: self._load_default_project(user_id))
+
+    def _load_default_project(self, user_id: str) -> tuple[str, str] | None:
         with self.svc.db.read() as conn:
             user = one(conn, sa.select(m.users).where(m.users.c.id == user_id))
             project_id = user["default_project_id"] if user else None

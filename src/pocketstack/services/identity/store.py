@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
@@ -36,6 +36,33 @@ class Store:
 
     def reading(self) -> AbstractContextManager[Connection]:
         return self.db.read()
+
+
+class Memo:
+    """Values computed from identity data, kept until the identity revision moves.
+
+    Shared by the token paths (issue and validate) of one process; any identity write
+    in any process moves the revision, which empties it.  Cached values are shared:
+    callers must not mutate them.
+    """
+
+    _MISSING = object()
+
+    def __init__(self, db: Database, limit: int = 50000) -> None:
+        self.db = db
+        self.limit = limit
+        self.revision = -1
+        self.data: dict[Any, Any] = {}
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        rev = self.db.revision(REVISION)
+        if rev != self.revision or len(self.data) >= self.limit:
+            self.data = {}
+            self.revision = rev
+        value = self.data.get(key, self._MISSING)
+        if value is self._MISSING:
+            value = self.data[key] = load()
+        return value
 
 
 def one(conn: Connection, stmt: sa.Select[Any]) -> dict[str, Any] | None:

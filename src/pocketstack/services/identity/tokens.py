@@ -20,7 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -37,7 +37,7 @@ from pocketstack.services.identity.assignment import Assignments
 from pocketstack.services.identity.errors import unauthorized
 from pocketstack.services.identity.identities import password_expiry
 from pocketstack.services.identity.resource import get_domain_row, get_project_row
-from pocketstack.services.identity.store import REVISION, one
+from pocketstack.services.identity.store import REVISION, Memo, one
 
 PAYLOAD_VERSION = 1
 _METHODS = ("password", "token", "application_credential", "totp", "mapped", "oauth1")
@@ -130,6 +130,7 @@ class TokenProvider:
         self.assignments = assignments
         self.settings = settings
         self.keys = KeyRing(db)
+        self.memo = Memo(db)
         self._cache: dict[str, _Entry] = {}
 
     # -- issue / decode ------------------------------------------------------------
@@ -176,27 +177,59 @@ class TokenProvider:
         self._cache[token] = _Entry(revision, ctx)
         return ctx
 
-    def build_context(self, conn: Connection, payload: Payload, token: str) -> RequestContext:
-        if self._revoked(conn, payload):
+    def build_context(self, conn: Connection | None, payload: Payload, token: str) -> RequestContext:
+        """The caller a token stands for, as of now; 401 if it no longer stands.
+
+        With ``conn`` the token's revocation events are checked in that transaction;
+        without (a token issued this instant) they are not.
+        """
+        if conn is not None and self._revoked(conn, payload):
             raise unauthorized()
-        user = one(conn, sa.select(m.users).where(m.users.c.id == payload.user_id))
+        key = (payload.user_id, payload.scope_type, payload.scope_id, payload.app_cred_id)
+        base = self.memo.get(("context", *key), lambda: self._load_identity(conn, key))
+        if base is None:
+            raise unauthorized()
+        cred_expiry = base.extras.get("app_cred_expires_at")
+        if cred_expiry is not None and cred_expiry <= utcnow():
+            raise unauthorized()
+        return replace(
+            base,
+            methods=payload.methods,
+            audit_ids=payload.audit_ids,
+            expires_at=payload.expires_at,
+            issued_at=payload.issued_at,
+            auth_token=token,
+        )
+
+    def _load_identity(self, conn: Connection | None, key: tuple[Any, ...]) -> RequestContext | None:
+        if conn is not None:
+            return self._identity(conn, *key)
+        with self.db.read() as fresh:
+            return self._identity(fresh, *key)
+
+    def _identity(
+        self, conn: Connection, user_id: str, scope_type: str | None, scope_id: str | None, app_cred_id: str | None
+    ) -> RequestContext | None:
+        """Everything a token's context holds that comes from identity data (cacheable
+        until the next identity write); None when the token would not be valid."""
+        user = one(conn, sa.select(m.users).where(m.users.c.id == user_id))
         if user is None or not user["enabled"]:
-            raise unauthorized()
+            return None
         user_domain = get_domain_row(conn, user["domain_id"])
         if user_domain is None or not user_domain["enabled"]:
-            raise unauthorized()
+            return None
         extras: dict[str, Any] = {
             "password_expires_at": password_expiry(conn, [user["id"]])[user["id"]],
         }
         scope: dict[str, Any] = {}
         roles: list[dict[str, Any]] = []
-        if payload.scope_type == "project":
-            project = get_project_row(conn, payload.scope_id or "")
+        if scope_type == "project":
+            project = get_project_row(conn, scope_id or "")
             if project is None or not project["enabled"]:
-                raise unauthorized()
+                return None
             pdomain = get_domain_row(conn, project["domain_id"])
             if pdomain is None or not pdomain["enabled"]:
-                raise unauthorized()
+                return None
             roles = self.assignments.effective_roles(conn, user["id"], "project", project["id"])
             scope = {
                 "project_id": project["id"],
@@ -204,28 +237,25 @@ class TokenProvider:
                 "project_domain_id": pdomain["id"],
                 "project_domain_name": pdomain["name"],
             }
-        elif payload.scope_type == "domain":
-            domain = get_domain_row(conn, payload.scope_id or "")
+        elif scope_type == "domain":
+            domain = get_domain_row(conn, scope_id or "")
             if domain is None or not domain["enabled"]:
-                raise unauthorized()
+                return None
             roles = self.assignments.effective_roles(conn, user["id"], "domain", domain["id"])
             scope = {"domain_id": domain["id"], "domain_name": domain["name"]}
-        elif payload.scope_type == "system":
+        elif scope_type == "system":
             roles = self.assignments.effective_roles(conn, user["id"], "system", "all")
             scope = {"system_scope": "all"}
         app_cred: dict[str, Any] = {}
-        if payload.app_cred_id:
-            cred = get_app_cred_row(conn, payload.app_cred_id)
+        if app_cred_id:
+            cred = get_app_cred_row(conn, app_cred_id)
             if cred is None or cred["user_id"] != user["id"]:
-                raise unauthorized()
-            if cred["expires_at"] is not None and cred["expires_at"] <= utcnow():
-                raise unauthorized()
+                return None
             allowed = set(cred["roles"] or [])
-            granted = {r["id"] for r in roles}
             # the credential keeps the roles it was created with while the user still has them
             roles = [r for r in roles if r["id"] in allowed]
-            if not allowed & granted:
-                raise unauthorized()
+            if not roles:
+                return None
             rules = rules_for(conn, [cred["id"]])[cred["id"]]
             app_cred = {
                 "app_cred_id": cred["id"],
@@ -235,8 +265,9 @@ class TokenProvider:
                 else None,
             }
             extras["app_cred_name"] = cred["name"]
-        if payload.scope_type is not None and not roles:
-            raise unauthorized()
+            extras["app_cred_expires_at"] = cred["expires_at"]
+        if scope_type is not None and not roles:
+            return None
         return RequestContext(
             user_id=user["id"],
             user_name=user["name"],
@@ -245,11 +276,6 @@ class TokenProvider:
             roles=tuple(r["name"] for r in roles),
             role_ids=tuple(r["id"] for r in roles),
             is_admin_project=True,
-            methods=payload.methods,
-            audit_ids=payload.audit_ids,
-            expires_at=payload.expires_at,
-            issued_at=payload.issued_at,
-            auth_token=token,
             extras=extras,
             **scope,
             **app_cred,
