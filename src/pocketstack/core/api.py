@@ -98,6 +98,9 @@ class ServiceApi:
     bootstrap: Callable[[], None] | None = None
     # Background work for the life of the server (simulated drivers); cancelled on stop.
     background: Callable[[], Coroutine[Any, Any, None]] | None = None
+    # Validates request bodies against route schemas (default: core.validation.validate);
+    # a service whose upstream validator differs (Nova's string numbers) brings its own.
+    validate_body: Callable[[Schema, Any], None] | None = None
 
 
 class ApiRequest:

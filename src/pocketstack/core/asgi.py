@@ -185,7 +185,7 @@ class Dispatcher:
                 raise BadRequest("Malformed request body", kind="MalformedRequestBody") from None
         schema = spec.for_version(areq.version) if isinstance(spec, Versioned) else spec
         if schema is not None:
-            validate(schema, areq.body)  # type: ignore[arg-type]
+            (api.validate_body or validate)(schema, areq.body)  # type: ignore[arg-type]
 
     # -- replies -------------------------------------------------------------------
 
