@@ -65,13 +65,18 @@ def rule(
 
 
 def flatten(target: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """``{"target": {"user": {"id": 1}}}`` → ``{"target.user.id": 1}`` (plus the originals).
+    """``{"target": {"user": {"id": 1}}}`` → ``{"target.user.id": 1}`` (plus the originals);
+    None values are left out.
 
     Upstream rules name target attributes with dotted paths (``%(target.user.id)s``);
     oslo.policy looks them up as flat keys.
     """
     out: dict[str, Any] = {}
     for key, value in target.items():
+        if value is None:
+            # Absent, not "None": oslo.policy compares str(None) == "None", so a
+            # None-valued domain_id would match a token without a domain.
+            continue
         name = f"{prefix}{key}"
         out[name] = value
         if isinstance(value, Mapping):
