@@ -254,8 +254,9 @@ def token(ctx: RequestContext, catalog: list[dict[str, Any]] | None) -> dict[str
             "password_expires_at": iso_seconds(ctx.extras.get("password_expires_at")),
         },
         "audit_ids": list(ctx.audit_ids),
-        "expires_at": iso_micro_z(from_timestamp(ctx.expires_at)),
-        "issued_at": iso_micro_z(from_timestamp(ctx.issued_at)),
+        # Keystone shows token times with a microsecond field but whole seconds
+        "expires_at": iso_micro_z(from_timestamp(int(ctx.expires_at))),
+        "issued_at": iso_micro_z(from_timestamp(int(ctx.issued_at))),
     }
     if ctx.project_id:
         body["project"] = {
