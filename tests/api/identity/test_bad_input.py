@@ -71,7 +71,7 @@ def test_long_and_odd_names(admin: httpx.Client) -> None:
     _error(admin.post("/v3/users", json={"user": {"name": "n" * 256}}), 400)
     _error(admin.post("/v3/projects", json={"project": {"name": "p" * 65}}), 400)
     _error(admin.post("/v3/users", json={"user": {"name": "   "}}), 400)
-    odd = f"ünïcødé-☃-𝔘-{uuid.uuid4().hex[:6]}"
+    odd = f"ünïcødé-☃-𝔘-{uuid.uuid4().hex[:6]}"  # noqa: RUF001
     r = admin.post("/v3/users", json={"user": {"name": odd}})
     assert r.status_code == 201, r.text
     assert r.json()["user"]["name"] == odd
