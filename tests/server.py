@@ -139,11 +139,13 @@ class Server:
         return proc
 
     def sdk(self, cloud: str = "pocketstack-admin") -> Any:
-        import openstack
+        import openstack.config
+        import openstack.connection
 
-        return openstack.connect(
-            cloud=cloud, load_yaml_config=True, load_envvars=False, config_files=[str(self.clouds_yaml)]
+        config = openstack.config.OpenStackConfig(
+            config_files=[str(self.clouds_yaml)], load_envvars=False, vendor_files=[], secure_files=[]
         )
+        return openstack.connection.Connection(config=config.get_one(cloud=cloud))
 
     def token(
         self,

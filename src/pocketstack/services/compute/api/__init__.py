@@ -1,0 +1,1 @@
+"""The compute API's handlers, one module per resource."""

@@ -1,0 +1,1 @@
+"""Request schemas of the compute API, composed from Nova's parameter types."""
