@@ -483,6 +483,8 @@ class Assignments(Store):
                                 (g.target_type, g.target_id) if g.inherited else None,
                             )
                         )
+        global_roles = {x[0] for x in conn.execute(sa.select(r.c.id).where(r.c.domain_id.is_(None)))}
+        out = [g for g in out if g.role_id in global_roles]  # domain-specific roles only imply
         filtered = self._filter(conn, out, {**f, "group_id": None, "inherited": None})
         if f.get("group_id"):
             filtered = [g for g in filtered if g.via_group == f["group_id"]]

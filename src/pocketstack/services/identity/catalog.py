@@ -176,8 +176,7 @@ class Catalog(Store):
         region_id = body.get("region_id") or body.get("region")
         with self.changing() as conn:
             self._service_for_endpoint(conn, body["service_id"])
-            if region_id and not one(conn, sa.select(rg.c.id).where(rg.c.id == region_id)):
-                raise BadRequest(f"Could not find region: {region_id}.")
+            self._endpoint_region(conn, body)
             conn.execute(
                 ep.insert().values(
                     id=endpoint_id,
@@ -192,6 +191,17 @@ class Catalog(Store):
             )
             return self._endpoint(conn, endpoint_id)
 
+    @staticmethod
+    def _endpoint_region(conn: Connection, body: Mapping[str, Any]) -> None:
+        """``region_id`` must name a region; the legacy ``region`` creates it if missing (as Keystone)."""
+        region_id = body.get("region_id")
+        if region_id is None and body.get("region") is not None:
+            if not one(conn, sa.select(rg.c.id).where(rg.c.id == body["region"])):
+                conn.execute(rg.insert().values(id=body["region"], description="", parent_region_id=None, extra={}))
+            return
+        if region_id and not one(conn, sa.select(rg.c.id).where(rg.c.id == region_id)):
+            raise BadRequest(f"Could not find region: {region_id}.")
+
     def _service_for_endpoint(self, conn: Connection, service_id: str) -> None:
         if not one(conn, sa.select(sv.c.id).where(sv.c.id == service_id)):
             raise BadRequest(f"Could not find service: {service_id}.")
@@ -204,8 +214,7 @@ class Catalog(Store):
                 self._service_for_endpoint(conn, values["service_id"])
             region_id = body.get("region_id", body.get("region", current["region_id"]))
             if region_id != current["region_id"]:
-                if region_id and not one(conn, sa.select(rg.c.id).where(rg.c.id == region_id)):
-                    raise BadRequest(f"Could not find region: {region_id}.")
+                self._endpoint_region(conn, body)
                 values["region_id"] = region_id
             extra = {k: v for k, v in body.items() if k not in _ENDPOINT_CORE}
             if extra:

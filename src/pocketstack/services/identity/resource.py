@@ -156,6 +156,15 @@ class Resources(Store):
         row["tags"] = tags_for(conn, [project_id])[project_id]
         return row
 
+    def get_project_any(self, project_id: str) -> dict[str, Any]:
+        """A project or a domain (Keystone's projects API reaches both)."""
+        with self.reading() as conn:
+            row = one(conn, sa.select(p).where(p.c.id == project_id))
+            if row is None:
+                raise not_found("project", project_id)
+            row["tags"] = tags_for(conn, [project_id])[project_id]
+            return row
+
     def project_by_name(self, conn: Connection, name: str, domain_id: str) -> dict[str, Any]:
         row = one(
             conn,

@@ -8,33 +8,8 @@ from pocketstack.core.validation import nullable, obj, string, wrapped
 
 # -- parts ---------------------------------------------------------------------------
 
-# Keystone accepts these spellings wherever it takes a boolean.
-boolean: dict[str, Any] = {
-    "type": ["boolean", "string", "null"],
-    "enum": [
-        True,
-        False,
-        "True",
-        "TRUE",
-        "true",
-        "False",
-        "FALSE",
-        "false",
-        "",
-        "1",
-        "0",
-        "y",
-        "Y",
-        "n",
-        "N",
-        "on",
-        "ON",
-        "off",
-        "OFF",
-        "yes",
-        "no",
-    ],
-}
+# Keystone's booleans are JSON booleans only ("True" is a 400, as tempest checks).
+boolean: dict[str, Any] = {"type": "boolean"}
 name = string(1, 255, pattern=r"[\S]+")
 project_name = string(1, 64, pattern=r"[\S]+")
 description = nullable(string(0, 255))
@@ -104,7 +79,7 @@ token_issue = wrapped(
 # -- domains and projects --------------------------------------------------------------
 
 _domain_props = {
-    "name": name,
+    "name": project_name,
     "description": description,
     "enabled": boolean,
     "tags": tags,

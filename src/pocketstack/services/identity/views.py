@@ -8,6 +8,7 @@ from typing import Any
 from pocketstack.core.context import RequestContext
 from pocketstack.core.timeutils import from_timestamp, iso_micro_z
 from pocketstack.services.identity.assignment import Grant
+from pocketstack.services.identity.store import DOMAIN_ROOT
 
 Row = Mapping[str, Any]
 
@@ -41,7 +42,8 @@ def project(row: Row, base: str) -> dict[str, Any]:
         **(row["extra"] or {}),
         "id": row["id"],
         "name": row["name"],
-        "domain_id": row["domain_id"],
+        # a domain seen through the projects API belongs to no domain
+        "domain_id": None if row["domain_id"] == DOMAIN_ROOT else row["domain_id"],
         "description": row["description"] or "",
         "enabled": bool(row["enabled"]),
         "parent_id": row["parent_id"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pocketstack.core.api import ApiRequest, Reply
+from pocketstack.core.errors import BadRequest
 from pocketstack.services.identity import views
 from pocketstack.services.identity.api.common import (
     as_bool,
@@ -62,19 +63,10 @@ def list_projects(req: ApiRequest) -> Reply:
     ctx = req.ctx
     if ctx.domain_id and "domain_id" not in query:
         query["domain_id"] = [ctx.domain_id]
-    domain_id = query.get("domain_id", [None])[-1]
-    s = svc(req)
-    if req.allowed("identity:list_projects", {"target": {"domain_id": domain_id}}):
-        rows = s.resources.list_projects(query)
-    else:
-        # Keystone lets anyone list the projects they have a role on (what tempest's
-        # test_list_projects_returns_only_authorized_projects checks); others get a 403.
-        req.authorize(
-            "identity:list_user_projects", {"target": {"user": {"id": ctx.user_id, "domain_id": ctx.user_domain_id}}}
-        )
-        with s.db.read() as conn:
-            mine = s.assignments.projects_for_user(conn, ctx.user_id)
-        rows = s.resources.list_projects(query, only_ids=mine)
+    # As Keystone: the target names the caller's domain only for a domain-scoped token, so
+    # a project member gets a 403 here and lists theirs with /v3/users/{user_id}/projects.
+    req.authorize("identity:list_projects", {"target": {"domain_id": ctx.domain_id}} if ctx.domain_id else {})
+    rows = svc(req).resources.list_projects(query)
     return Reply(200, views.collection("projects", [views.project(r, req.base_url) for r in rows], self_url(req)))
 
 
@@ -92,14 +84,13 @@ def create_project(req: ApiRequest) -> Reply:
     target = {**body, "domain_id": domain_id or s.default_domain(req.ctx)}
     req.authorize("identity:create_project", {"target": {"project": target}})
     row = s.resources.create_project(body, s.default_domain(req.ctx))
-    view = views.domain(row, req.base_url) if row["is_domain"] else views.project(row, req.base_url)
-    return Reply(201, {"project": view})
+    return Reply(201, {"project": views.project(row, req.base_url)})
 
 
 def get_project(req: ApiRequest) -> Reply:
     project_id = req.params["project_id"]
     s = svc(req)
-    row = load_and_authorize(req, "identity:get_project", lambda: s.resources.get_project(project_id), "project")
+    row = load_and_authorize(req, "identity:get_project", lambda: s.resources.get_project_any(project_id), "project")
     view = views.project(row, req.base_url)
     _hierarchy(req, project_id, view)
     return Reply(200, {"project": view})
@@ -142,19 +133,31 @@ def _nest_down(root: str, children: list[dict[str, Any]]) -> dict[str, Any] | No
 def update_project(req: ApiRequest) -> Reply:
     project_id = req.params["project_id"]
     s = svc(req)
-    load_and_authorize(req, "identity:update_project", lambda: s.resources.get_project(project_id), "project")
+    current = load_and_authorize(
+        req, "identity:update_project", lambda: s.resources.get_project_any(project_id), "project"
+    )
     body = normalize(req.body["project"], "enabled", "is_domain")
     for tag in body.get("tags") or []:
         check_tag(tag)
-    row = s.resources.update_project(project_id, body)
+    if current["is_domain"]:  # a domain, addressed as the project it is
+        if "is_domain" in body and not body.pop("is_domain"):
+            raise BadRequest("Cannot change is_domain attribute of a project")
+        if body.pop("domain_id", None) is not None or body.pop("parent_id", None) is not None:
+            raise BadRequest("Cannot change the domain_id or parent_id of a domain")
+        row = s.resources.update_domain(project_id, body)
+    else:
+        row = s.resources.update_project(project_id, body)
     return Reply(200, {"project": views.project(row, req.base_url)})
 
 
 def delete_project(req: ApiRequest) -> Reply:
     project_id = req.params["project_id"]
     s = svc(req)
-    load_and_authorize(req, "identity:delete_project", lambda: s.resources.get_project(project_id), "project")
-    s.resources.delete_project(project_id, cascade=as_bool(req.q("cascade", "false")))
+    row = load_and_authorize(req, "identity:delete_project", lambda: s.resources.get_project_any(project_id), "project")
+    if row["is_domain"]:
+        s.resources.delete_domain(project_id)
+    else:
+        s.resources.delete_project(project_id, cascade=as_bool(req.q("cascade", "false")))
     return Reply(204)
 
 
@@ -197,10 +200,9 @@ def check_project_tag(req: ApiRequest) -> Reply:
 def add_tag(req: ApiRequest) -> Reply:
     project_id = _project_for_tags(req, "identity:create_project_tag")
     check_tag(req.params["value"])
-    tags = svc(req).resources.add_tag(project_id, req.params["value"])
-    return Reply(
-        201, {"tags": tags}, headers={"Location": f"{req.base_url}/v3/projects/{project_id}/tags/{req.params['value']}"}
-    )
+    svc(req).resources.add_tag(project_id, req.params["value"])
+    # Keystone answers 201 with an empty body and the tag's address
+    return Reply(201, headers={"Location": f"{req.base_url}/v3/projects/{project_id}/tags/{req.params['value']}"})
 
 
 def delete_tag(req: ApiRequest) -> Reply:

@@ -143,7 +143,7 @@ def _grant_rule(req: ApiRequest, action: str, target_type: str, actor_type: str)
             "list": "list_system_grants_for_",
         }
         return f"identity:{names[action]}{actor_type}"
-    return f"identity:{action}_grant"
+    return "identity:list_grants" if action == "list" else f"identity:{action}_grant"
 
 
 def _authorized_grant(req: ApiRequest, action: str, inherited: bool = False) -> Grant:
