@@ -77,7 +77,19 @@ class NetworkSettings:
 
 @dataclass
 class ImageSettings:
+    # Glance's image_size_cap: uploads larger than this are refused (413).
     max_image_size: int = 1 << 40
+    # Glance's image_member_quota, image_tag_quota, image_property_quota (-1: unlimited).
+    member_quota: int = 128
+    tag_quota: int = 128
+    property_quota: int = 128
+    # Glance's limit_param_default and api_limit_max for image lists.
+    limit_param_default: int = 25
+    api_limit_max: int = 1000
+    # Glance's [image_format] require_image_format_match: uploads must match disk_format.
+    require_image_format_match: bool = True
+    # Whether bootstrap creates DevStack's cirros image.
+    bootstrap_image: bool = True
 
 
 @dataclass

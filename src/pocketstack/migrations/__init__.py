@@ -23,6 +23,7 @@ HERE = Path(__file__).parent
 BRANCHES: dict[str, str] = {
     "core": "pocketstack.core.tables:metadata",
     "identity": "pocketstack.services.identity.models:metadata",
+    "image": "pocketstack.services.image.models:metadata",
     "compute": "pocketstack.services.compute.models:metadata",
 }
 

@@ -1,0 +1,45 @@
+"""The image API's route table (Glance v2), under the ``/image`` prefix."""
+
+from __future__ import annotations
+
+from pocketstack.core.api import NO_BODY, RAW_BODY, Route
+from pocketstack.services.image.api import data, discovery, images, members
+
+R = Route
+# Glance reads these bodies itself (its deserializers have their own messages and order).
+ANY_JSON: dict[str, object] = {}
+IMAGE = "/v2/images/{image_id}"
+
+ROUTES: list[Route] = [
+    # discovery
+    R("GET", "/", discovery.versions, auth=False, microversioned=False),
+    R("GET", "/versions", discovery.versions_explicit, auth=False, microversioned=False),
+    # schemas and info
+    R("GET", "/v2/schemas/image", discovery.image_schema),
+    R("GET", "/v2/schemas/images", discovery.images_schema),
+    R("GET", "/v2/schemas/member", discovery.member_schema),
+    R("GET", "/v2/schemas/members", discovery.members_schema),
+    R("GET", "/v2/info/import", discovery.import_info),
+    R("GET", "/v2/info/stores", discovery.stores_info),
+    # images
+    R("GET", "/v2/images", images.list_images),
+    R("POST", "/v2/images", images.create_image, body=ANY_JSON),
+    R("GET", IMAGE, images.get_image),
+    R("PATCH", IMAGE, images.update_image, body=RAW_BODY),
+    R("DELETE", IMAGE, images.delete_image),
+    R("POST", IMAGE + "/actions/deactivate", images.deactivate, body=NO_BODY),
+    R("POST", IMAGE + "/actions/reactivate", images.reactivate, body=NO_BODY),
+    R("PUT", IMAGE + "/tags/{tag_value}", images.add_tag, body=NO_BODY),
+    R("DELETE", IMAGE + "/tags/{tag_value}", images.delete_tag),
+    # data
+    R("GET", IMAGE + "/file", data.download),
+    R("PUT", IMAGE + "/file", data.upload, body=RAW_BODY),
+    R("PUT", IMAGE + "/stage", data.stage, body=RAW_BODY),
+    R("POST", IMAGE + "/import", data.import_image, body=ANY_JSON),
+    # members
+    R("GET", IMAGE + "/members", members.list_members),
+    R("POST", IMAGE + "/members", members.create_member, body=ANY_JSON),
+    R("GET", IMAGE + "/members/{member_id}", members.get_member),
+    R("PUT", IMAGE + "/members/{member_id}", members.update_member, body=ANY_JSON),
+    R("DELETE", IMAGE + "/members/{member_id}", members.delete_member),
+]
