@@ -117,6 +117,7 @@ class ApiRequest:
         "params",
         "path",
         "query",
+        "raw_path",
         "request_id",
         "stream",
         "version",
@@ -139,6 +140,8 @@ class ApiRequest:
         self.cloud = cloud
         self.method = method
         self.path = path
+        # as the client sent it: ``path`` has its trailing slash stripped for routing
+        self.raw_path = path
         self.params = params
         self.query = query
         self.headers = headers

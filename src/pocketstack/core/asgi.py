@@ -74,6 +74,7 @@ class Dispatcher:
             base_url=self.cloud.base_url,
             request_id=request_id,
         )
+        areq.raw_path = req.scope.get("path") or req.path
         extra_headers: dict[str, str] = {}
         try:
             if routes is None:

@@ -178,6 +178,8 @@ def render_error(exc: ApiError, req: ApiRequest | None) -> ErrorReply:
     if exc.status == 401:
         body: Any = {"error": {"code": 401, "title": "Unauthorized", "message": exc.message}}
         return ErrorReply(401, body)
+    if exc.status == 405 and req is not None and len(req.raw_path) > 1 and req.raw_path.endswith("/"):
+        exc = not_found()  # Glance's router: a path with a trailing slash matches no route
     if isinstance(exc, PolicyDenied):
         exc = Forbidden(f"You are not authorized to complete {exc.rule} action.")
     elif exc.kind == "MalformedRequestBody":

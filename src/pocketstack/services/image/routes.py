@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from pocketstack.core.api import NO_BODY, RAW_BODY, Route
+from typing import Any
+
+from pocketstack.core.api import NO_BODY, RAW_BODY, ApiRequest, Handler, Route
+from pocketstack.services.image import errors
 from pocketstack.services.image.api import data, discovery, images, members
 
-R = Route
+
+def _exact(handler: Handler) -> Handler:
+    """Glance's router matches paths exactly: ``/v2/images/`` is not ``/v2/images`` (404)."""
+
+    def run(req: ApiRequest) -> Any:
+        if len(req.raw_path) > 1 and req.raw_path.endswith("/"):
+            raise errors.not_found()
+        return handler(req)
+
+    run.__name__ = run.__qualname__ = getattr(handler, "__name__", "handler")
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def R(method: str, path: str, handler: Handler, **kw: Any) -> Route:
+    return Route(method, path, handler if path in ("/", "/versions") else _exact(handler), **kw)
+
+
 # Glance reads these bodies itself (its deserializers have their own messages and order).
 ANY_JSON: dict[str, object] = {}
 IMAGE = "/v2/images/{image_id}"
