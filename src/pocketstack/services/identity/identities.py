@@ -195,6 +195,7 @@ class Identities(Store):
             self._user(conn, user_id)
             a = m.assignments
             conn.execute(a.delete().where(a.c.actor_type == "user", a.c.actor_id == user_id))
+            conn.execute(m.credentials.delete().where(m.credentials.c.user_id == user_id))
             conn.execute(u.delete().where(u.c.id == user_id))
             self._revoke_user_tokens(conn, user_id)
 

@@ -340,4 +340,109 @@ _TABLE: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("identity:revoke_tokens_for_user", "rule:admin_or_owner", ("system", "domain", "project")),
 ]
 
-DEFAULTS = [rule(name, check, scopes) for name, check, scopes in _TABLE]
+# Keystone"s extensions pocketstack implements: OS-EC2, policies, OS-TRUST, OS-EP-FILTER.
+_EXTENSIONS: list[tuple[str, str, tuple[str, ...] | None]] = [
+    (
+        "identity:ec2_get_credential",
+        "(rule:admin_required) or (role:reader and system_scope:all) or user_id:%(target.credential.user_id)s",
+        ("system", "project"),
+    ),
+    (
+        "identity:ec2_list_credentials",
+        "(rule:admin_required) or (role:reader and system_scope:all) or rule:owner",
+        ("system", "project"),
+    ),
+    (
+        "identity:ec2_create_credential",
+        "(rule:admin_required) or (role:member and user_id:%(target.credential.user_id)s)",
+        ("system", "project"),
+    ),
+    (
+        "identity:ec2_delete_credential",
+        "(rule:admin_required) or (role:member and user_id:%(target.credential.user_id)s)",
+        ("system", "project"),
+    ),
+    ("identity:get_policy", "rule:admin_required or (role:reader and system_scope:all)", ("system", "project")),
+    ("identity:list_policies", "rule:admin_required or (role:reader and system_scope:all)", ("system", "project")),
+    ("identity:create_policy", "rule:admin_required", ("system", "project")),
+    ("identity:update_policy", "rule:admin_required", ("system", "project")),
+    ("identity:delete_policy", "rule:admin_required", ("system", "project")),
+    ("identity:create_trust", "user_id:%(target.trust.trustor_user_id)s", ("project",)),
+    ("identity:list_trusts", "rule:admin_required or (role:reader and system_scope:all)", ("system", "project")),
+    (
+        "identity:list_trusts_for_trustor",
+        "(rule:admin_required) or (role:reader and system_scope:all or user_id:%(target.trust.trustor_user_id)s)",
+        ("system", "project"),
+    ),
+    (
+        "identity:list_trusts_for_trustee",
+        "(rule:admin_required) or (role:reader and system_scope:all or user_id:%(target.trust.trustee_user_id)s)",
+        ("system", "project"),
+    ),
+    (
+        "identity:list_roles_for_trust",
+        "(rule:admin_required) or (role:reader and system_scope:all or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s)",
+        ("system", "project"),
+    ),
+    (
+        "identity:get_role_for_trust",
+        "(rule:admin_required) or (role:reader and system_scope:all or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s)",
+        ("system", "project"),
+    ),
+    ("identity:delete_trust", "rule:admin_required or user_id:%(target.trust.trustor_user_id)s", ("system", "project")),
+    (
+        "identity:get_trust",
+        "(rule:admin_required) or (role:reader and system_scope:all or user_id:%(target.trust.trustor_user_id)s or user_id:%(target.trust.trustee_user_id)s)",
+        ("system", "project"),
+    ),
+    ("identity:create_endpoint_group", "rule:admin_required", ("system", "project")),
+    (
+        "identity:list_endpoint_groups",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    ("identity:get_endpoint_group", "rule:admin_required or (role:reader and system_scope:all)", ("system", "project")),
+    ("identity:update_endpoint_group", "rule:admin_required", ("system", "project")),
+    ("identity:delete_endpoint_group", "rule:admin_required", ("system", "project")),
+    (
+        "identity:list_projects_associated_with_endpoint_group",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    (
+        "identity:list_endpoints_associated_with_endpoint_group",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    (
+        "identity:get_endpoint_group_in_project",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    (
+        "identity:list_endpoint_groups_for_project",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    ("identity:add_endpoint_group_to_project", "rule:admin_required", ("system", "project")),
+    ("identity:remove_endpoint_group_from_project", "rule:admin_required", ("system", "project")),
+    (
+        "identity:list_projects_for_endpoint",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    ("identity:add_endpoint_to_project", "rule:admin_required", ("system", "project")),
+    (
+        "identity:check_endpoint_in_project",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    (
+        "identity:list_endpoints_for_project",
+        "rule:admin_required or (role:reader and system_scope:all)",
+        ("system", "project"),
+    ),
+    ("identity:remove_endpoint_from_project", "rule:admin_required", ("system", "project")),
+]
+
+DEFAULTS = [rule(name, check, scopes) for name, check, scopes in (*_TABLE, *_EXTENSIONS)]

@@ -288,6 +288,7 @@ class Resources(Store):
             gone = [project_id, *(r["id"] for r in below)]
             self._drop_assignments(conn, "project", gone)
             conn.execute(m.app_creds.delete().where(m.app_creds.c.project_id.in_(gone)))
+            conn.execute(m.credentials.delete().where(m.credentials.c.project_id.in_(gone)))
             conn.execute(p.delete().where(p.c.id.in_(gone)))
             return gone
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Route
 from pocketstack.services.identity import schemas as s
-from pocketstack.services.identity.api import appcreds, auth, catalog, discovery, resource, roles, users
+from pocketstack.services.identity.api import appcreds, auth, catalog, credentials, discovery, resource, roles, users
 
 R = Route
 
@@ -97,6 +97,16 @@ ROUTES: list[Route] = [
     R("GET", "/v3/users/{user_id}/access_rules", appcreds.list_rules),
     R("GET", "/v3/users/{user_id}/access_rules/{access_rule_id}", appcreds.get_rule),
     R("DELETE", "/v3/users/{user_id}/access_rules/{access_rule_id}", appcreds.delete_rule),
+    # credentials, and their EC2 view
+    R("GET", "/v3/credentials", credentials.list_credentials),
+    R("POST", "/v3/credentials", credentials.create_credential, body=s.credential_create),
+    R("GET", "/v3/credentials/{credential_id}", credentials.get_credential),
+    R("PATCH", "/v3/credentials/{credential_id}", credentials.update_credential, body=s.credential_update),
+    R("DELETE", "/v3/credentials/{credential_id}", credentials.delete_credential),
+    R("GET", "/v3/users/{user_id}/credentials/OS-EC2", credentials.list_ec2),
+    R("POST", "/v3/users/{user_id}/credentials/OS-EC2", credentials.create_ec2, body=s.ec2_create),
+    R("GET", "/v3/users/{user_id}/credentials/OS-EC2/{credential_id}", credentials.get_ec2),
+    R("DELETE", "/v3/users/{user_id}/credentials/OS-EC2/{credential_id}", credentials.delete_ec2),
     # groups
     R("GET", "/v3/groups", users.list_groups),
     R("POST", "/v3/groups", users.create_group, body=s.group_create),

@@ -193,3 +193,23 @@ app_cred_create = wrapped(
         additional=False,
     ),
 )
+
+# -- credentials ---------------------------------------------------------------------------------
+
+_credential_props = {
+    "blob": {"type": "string"},
+    "project_id": {"type": ["string", "null"]},
+    "type": {"type": "string"},
+    "user_id": {"type": "string"},
+}
+credential_create = wrapped(
+    "credential",
+    obj(
+        {"id": {"type": "string"}, **_credential_props},
+        required=["blob", "type", "user_id"],
+    )
+    # an ec2 credential must name its project
+    | {"if": {"properties": {"type": {"const": "ec2"}}}, "then": {"required": ["project_id"]}},
+)
+credential_update = wrapped("credential", obj(_credential_props, minProperties=1))
+ec2_create = {"type": "object", "properties": {"tenant_id": {"type": ["string", "null"]}}}

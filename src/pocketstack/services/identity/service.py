@@ -8,6 +8,7 @@ from pocketstack.services.identity.appcreds import AppCreds
 from pocketstack.services.identity.assignment import Assignments
 from pocketstack.services.identity.auth import Authenticator
 from pocketstack.services.identity.catalog import Catalog
+from pocketstack.services.identity.credentials import Credentials
 from pocketstack.services.identity.identities import Identities
 from pocketstack.services.identity.resource import DEFAULT_DOMAIN_ID, Resources
 from pocketstack.services.identity.tokens import TokenProvider
@@ -24,6 +25,7 @@ class IdentityService:
         self.catalog = Catalog(db, settings)
         self.app_creds = AppCreds(db, settings)
         self.tokens = TokenProvider(db, self.assignments, settings)
+        self.credentials = Credentials(db, settings, self.tokens.keys)
         self.auth = Authenticator(self)
 
     # The core's TokenValidator protocol: every service authenticates through this.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -287,3 +288,32 @@ def token(ctx: RequestContext, catalog: list[dict[str, Any]] | None) -> dict[str
             ]
         body["application_credential"] = cred
     return {"token": body}
+
+
+def credential(row: Row, base: str) -> dict[str, Any]:
+    return {
+        **(row["extra"] or {}),
+        "id": row["id"],
+        "user_id": row["user_id"],
+        "project_id": row["project_id"],
+        "type": row["type"],
+        "blob": row["blob"],
+        "links": _links(base, f"credentials/{row['id']}"),
+    }
+
+
+def ec2_credential(row: Row, base: str) -> dict[str, Any]:
+    """The OS-EC2 shape of an ec2 credential (``tenant_id``, ``access``, ``secret``)."""
+    try:
+        blob = json.loads(row["blob"])
+    except ValueError:
+        blob = {}
+    blob = blob if isinstance(blob, dict) else {}
+    return {
+        "user_id": row["user_id"],
+        "tenant_id": row["project_id"],
+        "access": blob.get("access"),
+        "secret": blob.get("secret"),
+        "trust_id": blob.get("trust_id"),
+        "links": _links(base, f"users/{row['user_id']}/credentials/OS-EC2/{blob.get('access')}"),
+    }
