@@ -78,10 +78,11 @@ class NewImage:
 
 def parse_create(body: Any) -> NewImage:
     body = body_object(body)
-    if isinstance(body, dict):
-        for key in DISALLOWED:
-            if key in body:
-                raise errors.forbidden(f"Attribute '{key}' is read-only.")
+    if not isinstance(body, dict):  # Glance fails with a 500 here
+        raise errors.schema_error("image", f"{body!r} is not of type 'object'")
+    for key in DISALLOWED:
+        if key in body:
+            raise errors.forbidden(f"Attribute '{key}' is read-only.")
     check_schema(body)
     props = dict(body)
     tags = props.pop("tags", [])
