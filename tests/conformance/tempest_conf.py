@@ -150,7 +150,7 @@ def identity(cloud: CloudInfo) -> Sections:
             "api_v3": "true",
             "trust": "false",
             # the Keystone API extensions pocketstack implements (Tempest checks these names)
-            "api_extensions": "OS-INHERIT, OS-EC2",
+            "api_extensions": "OS-INHERIT, OS-EC2, OS-EP-FILTER",
             "domain_specific_drivers": "false",
             "security_compliance": "true",
             "access_rules": "true",

@@ -24,6 +24,8 @@ _REGION_CORE = ("id", "description", "parent_region_id")
 
 class Catalog(Store):
     _cache: tuple[int, list[dict[str, Any]]] | None = None
+    # OS-EP-FILTER, set by the service: which endpoints a project's catalog is limited to
+    endpoint_filter: Any = None
 
     # -- regions ----------------------------------------------------------------
 
@@ -267,6 +269,13 @@ class Catalog(Store):
             self._cache = (rev, entries)
         if project_id is None:
             return entries
+        visible = self.endpoint_filter.visible_endpoints(project_id) if self.endpoint_filter else None
+        if visible is not None:  # the project's endpoint associations decide, as in Keystone
+            entries = [
+                {**e, "endpoints": [x for x in e["endpoints"] if x["id"] in visible]}
+                for e in entries
+                if any(x["id"] in visible for x in e["endpoints"])
+            ]
         return [
             {**e, "endpoints": [{**x, "url": _substitute(x["url"], project_id)} for x in e["endpoints"]]}
             for e in entries

@@ -289,3 +289,71 @@ credentials = sa.Table(
     sa.Column("blob", sa.Text, nullable=False),
     sa.Column("extra", sa.JSON, nullable=False, default=dict),
 )
+
+# Keystone's policy store (``/v3/policies``): opaque blobs the identity service keeps for others.
+policies = sa.Table(
+    "identity_policies",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(255), nullable=False),
+    sa.Column("blob", sa.Text, nullable=False),
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),
+)
+
+# OS-EP-FILTER: endpoint groups, and the endpoints and groups a project's catalog is limited to.
+endpoint_groups = sa.Table(
+    "identity_endpoint_groups",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("filters", sa.JSON, nullable=False),
+)
+
+project_endpoint_groups = sa.Table(
+    "identity_project_endpoint_groups",
+    metadata,
+    sa.Column(
+        "endpoint_group_id",
+        sa.String(64),
+        sa.ForeignKey("identity_endpoint_groups.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("project_id", sa.String(64), primary_key=True, index=True),
+)
+
+project_endpoints = sa.Table(
+    "identity_project_endpoints",
+    metadata,
+    sa.Column(
+        "endpoint_id",
+        sa.String(64),
+        sa.ForeignKey("identity_endpoints.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("project_id", sa.String(64), primary_key=True, index=True),
+)
+
+# OS-TRUST: a trustor delegates some of their roles on a project to a trustee.
+trusts = sa.Table(
+    "identity_trusts",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("trustor_user_id", sa.String(64), nullable=False, index=True),
+    sa.Column("trustee_user_id", sa.String(64), nullable=False, index=True),
+    sa.Column("project_id", sa.String(64), nullable=True),
+    sa.Column("impersonation", sa.Boolean, nullable=False),
+    sa.Column("expires_at", sa.DateTime, nullable=True),
+    sa.Column("remaining_uses", sa.Integer, nullable=True),
+    sa.Column("redelegated_trust_id", sa.String(64), nullable=True),
+    sa.Column("redelegation_count", sa.Integer, nullable=True),
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+
+trust_roles = sa.Table(
+    "identity_trust_roles",
+    metadata,
+    sa.Column("trust_id", sa.String(64), sa.ForeignKey("identity_trusts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("role_id", sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"), primary_key=True),
+)

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Route
 from pocketstack.services.identity import schemas as s
-from pocketstack.services.identity.api import appcreds, auth, catalog, credentials, discovery, resource, roles, users
+from pocketstack.services.identity.api import (
+    appcreds,
+    auth,
+    catalog,
+    credentials,
+    discovery,
+    endpoint_filter,
+    policies,
+    resource,
+    roles,
+    users,
+)
 
 R = Route
+EP = "/v3/OS-EP-FILTER"
 
 
 def _grant_routes(prefix: str, actor: str) -> list[Route]:
@@ -62,6 +74,56 @@ ROUTES: list[Route] = [
     R("GET", "/v3/endpoints/{endpoint_id}", catalog.get_endpoint),
     R("PATCH", "/v3/endpoints/{endpoint_id}", catalog.update_endpoint, body=s.endpoint_update),
     R("DELETE", "/v3/endpoints/{endpoint_id}", catalog.delete_endpoint),
+    # OS-EP-FILTER
+    R("GET", f"{EP}/endpoint_groups", endpoint_filter.list_groups),
+    R("POST", f"{EP}/endpoint_groups", endpoint_filter.create_group, body=s.endpoint_group_create),
+    R("GET", f"{EP}/endpoint_groups/{{endpoint_group_id}}", endpoint_filter.get_group),
+    R(
+        "PATCH",
+        f"{EP}/endpoint_groups/{{endpoint_group_id}}",
+        endpoint_filter.update_group,
+        body=s.endpoint_group_update,
+    ),
+    R("DELETE", f"{EP}/endpoint_groups/{{endpoint_group_id}}", endpoint_filter.delete_group),
+    R("GET", f"{EP}/endpoint_groups/{{endpoint_group_id}}/endpoints", endpoint_filter.group_endpoints),
+    R("GET", f"{EP}/endpoint_groups/{{endpoint_group_id}}/projects", endpoint_filter.group_projects),
+    R(
+        "GET",
+        f"{EP}/endpoint_groups/{{endpoint_group_id}}/projects/{{project_id}}",
+        endpoint_filter.get_group_in_project,
+    ),
+    R(
+        "PUT",
+        f"{EP}/endpoint_groups/{{endpoint_group_id}}/projects/{{project_id}}",
+        endpoint_filter.add_group_to_project,
+        body=NO_BODY,
+    ),
+    R(
+        "DELETE",
+        f"{EP}/endpoint_groups/{{endpoint_group_id}}/projects/{{project_id}}",
+        endpoint_filter.remove_group_from_project,
+    ),
+    R("GET", f"{EP}/projects/{{project_id}}/endpoint_groups", endpoint_filter.project_groups),
+    R("GET", f"{EP}/projects/{{project_id}}/endpoints", endpoint_filter.project_endpoints),
+    R("GET", f"{EP}/projects/{{project_id}}/endpoints/{{endpoint_id}}", endpoint_filter.check_endpoint_in_project),
+    R(
+        "PUT",
+        f"{EP}/projects/{{project_id}}/endpoints/{{endpoint_id}}",
+        endpoint_filter.add_endpoint_to_project,
+        body=NO_BODY,
+    ),
+    R(
+        "DELETE",
+        f"{EP}/projects/{{project_id}}/endpoints/{{endpoint_id}}",
+        endpoint_filter.remove_endpoint_from_project,
+    ),
+    R("GET", f"{EP}/endpoints/{{endpoint_id}}/projects", endpoint_filter.endpoint_projects),
+    # the policy store
+    R("GET", "/v3/policies", policies.list_policies),
+    R("POST", "/v3/policies", policies.create_policy, body=s.policy_create),
+    R("GET", "/v3/policies/{policy_id}", policies.get_policy),
+    R("PATCH", "/v3/policies/{policy_id}", policies.update_policy, body=s.policy_update),
+    R("DELETE", "/v3/policies/{policy_id}", policies.delete_policy),
     # domains
     R("GET", "/v3/domains", resource.list_domains),
     R("POST", "/v3/domains", resource.create_domain, body=s.domain_create),

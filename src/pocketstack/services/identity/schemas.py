@@ -213,3 +213,28 @@ credential_create = wrapped(
 )
 credential_update = wrapped("credential", obj(_credential_props, minProperties=1))
 ec2_create = {"type": "object", "properties": {"tenant_id": {"type": ["string", "null"]}}}
+
+# -- policies (the blob store) -------------------------------------------------------------------
+
+_policy_props = {"blob": {"type": "string"}, "type": {"type": "string", "maxLength": 255}}
+policy_create = wrapped("policy", obj(_policy_props, required=["blob", "type"]))
+policy_update = wrapped("policy", obj(_policy_props, minProperties=1))
+
+# -- OS-EP-FILTER ----------------------------------------------------------------------------------
+
+_endpoint_group_props = {
+    "description": nullable({"type": "string"}),
+    "filters": obj(
+        {
+            "interface": {"type": "string", "enum": ["admin", "internal", "public"]},
+            "service_id": {"type": "string"},
+            "region_id": {"type": ["string", "null"]},
+            "enabled": {"type": "boolean"},
+        }
+    ),
+    "name": name,
+}
+endpoint_group_create = wrapped(
+    "endpoint_group", obj(_endpoint_group_props, required=["name", "filters"], additional=False)
+)
+endpoint_group_update = wrapped("endpoint_group", obj(_endpoint_group_props, minProperties=1, additional=False))

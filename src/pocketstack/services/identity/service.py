@@ -9,7 +9,9 @@ from pocketstack.services.identity.assignment import Assignments
 from pocketstack.services.identity.auth import Authenticator
 from pocketstack.services.identity.catalog import Catalog
 from pocketstack.services.identity.credentials import Credentials
+from pocketstack.services.identity.endpoint_filter import EndpointFilter
 from pocketstack.services.identity.identities import Identities
+from pocketstack.services.identity.policy_store import PolicyStore
 from pocketstack.services.identity.resource import DEFAULT_DOMAIN_ID, Resources
 from pocketstack.services.identity.tokens import TokenProvider
 from pocketstack.settings import Settings
@@ -26,6 +28,9 @@ class IdentityService:
         self.app_creds = AppCreds(db, settings)
         self.tokens = TokenProvider(db, self.assignments, settings)
         self.credentials = Credentials(db, settings, self.tokens.keys)
+        self.policies = PolicyStore(db, settings)
+        self.endpoint_filter = EndpointFilter(db, settings)
+        self.catalog.endpoint_filter = self.endpoint_filter
         self.auth = Authenticator(self)
 
     # The core's TokenValidator protocol: every service authenticates through this.

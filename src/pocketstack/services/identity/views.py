@@ -317,3 +317,32 @@ def ec2_credential(row: Row, base: str) -> dict[str, Any]:
         "trust_id": blob.get("trust_id"),
         "links": _links(base, f"users/{row['user_id']}/credentials/OS-EC2/{blob.get('access')}"),
     }
+
+
+def policy(row: Row, base: str) -> dict[str, Any]:
+    return {
+        **(row["extra"] or {}),
+        "id": row["id"],
+        "type": row["type"],
+        "blob": row["blob"],
+        "links": _links(base, f"policies/{row['id']}"),
+    }
+
+
+def endpoint_group(row: Row, base: str) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "description": row["description"],
+        "filters": dict(row["filters"] or {}),
+        "links": _links(base, f"OS-EP-FILTER/endpoint_groups/{row['id']}"),
+    }
+
+
+def project_endpoint_group(row: Row, base: str) -> dict[str, Any]:
+    group_id, project_id = row["endpoint_group_id"], row["project_id"]
+    return {
+        "endpoint_group_id": group_id,
+        "project_id": project_id,
+        "links": _links(base, f"OS-EP-FILTER/endpoint_groups/{group_id}/projects/{project_id}"),
+    }
