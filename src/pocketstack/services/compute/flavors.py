@@ -81,6 +81,10 @@ class Flavors:
             raise errors.flavor_not_found(flavorid)
         return self._load_specs(conn, [row])[0]
 
+    def internal_id(self, conn: Connection, flavorid: str) -> int | None:
+        row = conn.execute(sa.select(flavors.c.id).where(flavors.c.flavorid == flavorid)).first()
+        return int(row[0]) if row else None
+
     def get_for_project(self, flavorid: str, project_id: str | None, is_admin: bool) -> dict[str, Any]:
         """A flavor a server may be given: public, or private with access (admins: any)."""
         with self.db.read() as conn:

@@ -113,6 +113,8 @@ instances = sa.Table(
     sa.Column("metadata", sa.JSON, nullable=False, default=dict),
     sa.Column("system_metadata", sa.JSON, nullable=False, default=dict),
     sa.Column("security_groups", sa.JSON, nullable=False, default=list),  # names requested
+    # the fixed addresses of the server's ports, space separated (Nova's info cache, for ip filters)
+    sa.Column("ips", sa.Text, nullable=False, default=""),
     sa.Column("trusted_certs", sa.JSON, nullable=True),
     sa.Column("launched_at", sa.DateTime, nullable=True),
     sa.Column("terminated_at", sa.DateTime, nullable=True),
@@ -272,8 +274,25 @@ compute_nodes = sa.Table(
     sa.Column("memory_mb", sa.Integer, nullable=False),
     sa.Column("local_gb", sa.Integer, nullable=False),
     sa.Column("cpu_info", sa.JSON, nullable=False, default=dict),
+    # what the allocations on this node add up to (kept with them in one transaction)
+    sa.Column("vcpus_used", sa.Integer, nullable=False, default=0),
+    sa.Column("memory_mb_used", sa.Integer, nullable=False, default=0),
+    sa.Column("local_gb_used", sa.Integer, nullable=False, default=0),
+    sa.Column("running_vms", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("updated_at", sa.DateTime, nullable=True),
+)
+
+# What each consumer (a server, or a migration holding the source side of a resize)
+# takes from a node, as Placement's allocations.
+allocations = sa.Table(
+    "compute_allocations",
+    metadata,
+    sa.Column("consumer_uuid", sa.String(36), primary_key=True),
+    sa.Column("host", sa.String(255), nullable=False, index=True),
+    sa.Column("vcpus", sa.Integer, nullable=False),
+    sa.Column("memory_mb", sa.Integer, nullable=False),
+    sa.Column("disk_gb", sa.Integer, nullable=False),
 )
 
 aggregates = sa.Table(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Route
-from pocketstack.services.compute.api import discovery, flavors, keypairs
+from pocketstack.services.compute.api import discovery, flavors, keypairs, server_actions, servers
 from pocketstack.services.compute.schemas import flavors as fs
 from pocketstack.services.compute.schemas import keypairs as ks
+from pocketstack.services.compute.schemas import servers as ss
 
 R = Route
 V = "/v2.1"
@@ -34,6 +35,14 @@ ROUTES: list[Route] = [
     R("POST", V + "/os-keypairs", keypairs.create_keypair, body=ks.create),
     R("GET", V + "/os-keypairs/{keypair_name}", keypairs.show_keypair),
     R("DELETE", V + "/os-keypairs/{keypair_name}", keypairs.delete_keypair),
+    # servers
+    R("GET", V + "/servers", servers.list_servers),
+    R("POST", V + "/servers", servers.create_server, body=ss.create),
+    R("GET", V + "/servers/detail", servers.list_servers_detail),
+    R("GET", V + "/servers/{server_id}", servers.show_server),
+    R("PUT", V + "/servers/{server_id}", servers.update_server, body=ss.update),
+    R("DELETE", V + "/servers/{server_id}", servers.delete_server),
+    R("POST", V + "/servers/{server_id}/action", server_actions.server_action, body=ss.action),
 ]
 
 __all__ = ["NO_BODY", "ROUTES"]

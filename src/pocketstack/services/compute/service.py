@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from pocketstack.core.errors import BadRequest
+from pocketstack.services.compute import hosts
+from pocketstack.services.compute.actions import Actions
+from pocketstack.services.compute.create import Creator
+from pocketstack.services.compute.drivers.simulated import SimulatedDriver
 from pocketstack.services.compute.flavors import Flavors
+from pocketstack.services.compute.integration import Integration
 from pocketstack.services.compute.keypairs import Keypairs
+from pocketstack.services.compute.lifecycle import Lifecycle
+from pocketstack.services.compute.migrations import Migrations
+from pocketstack.services.compute.models import instances
+from pocketstack.services.compute.ops import Ops
+from pocketstack.services.compute.servers import Servers, brief
+from pocketstack.services.compute.volumes import Volumes
 
 if TYPE_CHECKING:
     from pocketstack.core.cloud import Cloud
@@ -19,6 +33,15 @@ class ComputeService:
         self.settings = cloud.settings.compute
         self.flavors = Flavors(self.db)
         self.keypairs = Keypairs(self.db)
+        self.servers = Servers(self.db)
+        self.migrations = Migrations(self.db)
+        self.integration = Integration(cloud)
+        self.lifecycle = Lifecycle(self)
+        self.driver = SimulatedDriver(self.db, self.settings.build_mode, self.settings.build_delay, self.lifecycle)
+        self.volumes = Volumes(self)
+        self.creator = Creator(self)
+        self.actions = Actions(self)
+        self.ops = Ops(self)
 
     # -- other services ------------------------------------------------------------------
 
@@ -33,14 +56,20 @@ class ComputeService:
         return self.get_server_brief(server_id) is not None
 
     def get_server_brief(self, server_id: str) -> dict[str, Any] | None:
-        return None
+        with self.db.read() as conn:
+            row = conn.execute(
+                sa.select(instances).where(instances.c.uuid == server_id, instances.c.deleted.is_(False))
+            ).first()
+        return brief(dict(row._mapping)) if row else None
+
+    # -- life of the service -----------------------------------------------------------------
 
     def bootstrap(self) -> None:
         self.flavors.bootstrap()
+        s = self.settings
+        hosts.bootstrap(self.db, s.hosts, s.host_vcpus, s.host_ram_mb, s.host_disk_gb)
 
     async def background(self) -> None:
         """Apply due simulated transitions for the life of the server."""
-        import asyncio
-
-        while True:
-            await asyncio.sleep(3600)
+        await asyncio.sleep(0)
+        await self.driver.loop()

@@ -1,8 +1,8 @@
 """initial compute schema
 
-Revision ID: 050403de871d
+Revision ID: dd0b581c4d3d
 Revises: 
-Create Date: 2026-11-26 22:53:20.043230
+Create Date: 2026-11-26 23:03:38.984563
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '050403de871d'
+revision = 'dd0b581c4d3d'
 down_revision = None
 branch_labels = ('compute',)
 depends_on = None
@@ -28,6 +28,17 @@ def upgrade() -> None:
     sa.UniqueConstraint('name'),
     sa.UniqueConstraint('uuid')
     )
+    op.create_table('compute_allocations',
+    sa.Column('consumer_uuid', sa.String(length=36), nullable=False),
+    sa.Column('host', sa.String(length=255), nullable=False),
+    sa.Column('vcpus', sa.Integer(), nullable=False),
+    sa.Column('memory_mb', sa.Integer(), nullable=False),
+    sa.Column('disk_gb', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('consumer_uuid')
+    )
+    with op.batch_alter_table('compute_allocations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_compute_allocations_host'), ['host'], unique=False)
+
     op.create_table('compute_block_device_mappings',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('uuid', sa.String(length=36), nullable=False),
@@ -158,6 +169,7 @@ def upgrade() -> None:
     sa.Column('metadata', sa.JSON(), nullable=False),
     sa.Column('system_metadata', sa.JSON(), nullable=False),
     sa.Column('security_groups', sa.JSON(), nullable=False),
+    sa.Column('ips', sa.Text(), nullable=False),
     sa.Column('trusted_certs', sa.JSON(), nullable=True),
     sa.Column('launched_at', sa.DateTime(), nullable=True),
     sa.Column('terminated_at', sa.DateTime(), nullable=True),
@@ -223,6 +235,10 @@ def upgrade() -> None:
     sa.Column('memory_mb', sa.Integer(), nullable=False),
     sa.Column('local_gb', sa.Integer(), nullable=False),
     sa.Column('cpu_info', sa.JSON(), nullable=False),
+    sa.Column('vcpus_used', sa.Integer(), nullable=False),
+    sa.Column('memory_mb_used', sa.Integer(), nullable=False),
+    sa.Column('local_gb_used', sa.Integer(), nullable=False),
+    sa.Column('running_vms', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
@@ -394,5 +410,9 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_compute_block_device_mappings_instance_uuid'))
 
     op.drop_table('compute_block_device_mappings')
+    with op.batch_alter_table('compute_allocations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_compute_allocations_host'))
+
+    op.drop_table('compute_allocations')
     op.drop_table('compute_aggregates')
     # ### end Alembic commands ###
