@@ -25,6 +25,7 @@ BRANCHES: dict[str, str] = {
     "identity": "pocketstack.services.identity.models:metadata",
     "image": "pocketstack.services.image.models:metadata",
     "compute": "pocketstack.services.compute.models:metadata",
+    "volume": "pocketstack.services.volume.models:metadata",
 }
 
 

@@ -1,0 +1,1 @@
+"""Thin handlers of the block storage API."""

@@ -1,0 +1,27 @@
+"""What DevStack leaves in Cinder: its volume types and the running services."""
+
+from __future__ import annotations
+
+from pocketstack.services.volume.drivers.simulated import BACKEND_NAME
+from pocketstack.services.volume.service import DEFAULT_VOLUME_TYPE, VolumeService
+from pocketstack.services.volume.vtypes import DEFAULT_TYPE_NAME
+
+
+def bootstrap(service: VolumeService) -> None:
+    """Idempotent: the ``__DEFAULT__`` type Cinder creates, DevStack's ``lvmdriver-1``
+    (with its backend name, and the configured default), and the service records."""
+    service.deployment.ensure_services()
+    with service.db.write() as conn:
+        existing = set(service.quotas.type_names(conn))
+        if DEFAULT_TYPE_NAME not in existing:
+            service.types.create(
+                conn, name=DEFAULT_TYPE_NAME, description="Default Volume Type", is_public=True, extra_specs={}
+            )
+        if DEFAULT_VOLUME_TYPE not in existing:
+            service.types.create(
+                conn,
+                name=DEFAULT_VOLUME_TYPE,
+                description=None,
+                is_public=True,
+                extra_specs={"volume_backend_name": BACKEND_NAME},
+            )

@@ -1,0 +1,1 @@
+"""Request schemas (Cinder's ``cinder/api/schemas``), by resource."""
