@@ -86,7 +86,7 @@ def member_row(conn: Connection, image_id: str, member: str) -> dict[str, Any] |
 
 
 def insert(conn: Connection, values: Mapping[str, Any], props: Mapping[str, Any], tags: Iterable[str]) -> None:
-    conn.execute(m.images.insert().values(**values))
+    conn.execute(m.images.insert(), dict(values))
     if props:
         conn.execute(
             m.properties.insert(), [{"image_id": values["id"], "name": k, "value": v} for k, v in props.items()]

@@ -104,7 +104,7 @@ class ImageService:
                     raise errors.forbidden(f"Forbidding request, image {q.marker} not visible")
             rows = listing.page(conn, q, ctx.project_id, is_admin, marker_row) if q.limit else []
             images = repo.load_many(conn, rows)
-        shown = [i for i in images if self.access.check("get_image", ctx, i)]
+        shown = self.access.check_many("get_image", ctx, images)
         next_marker = shown[-1].id if shown and len(rows) == q.limit else None
         return [self.view(i) for i in shown], next_marker
 
@@ -174,8 +174,7 @@ class ImageService:
             if repo.get_row(conn, row["id"], include_deleted=True) is not None:
                 raise errors.conflict(f"Image ID {row['id']} already exists!")
             repo.insert(conn, row, new.extra, new.tags)
-            image = repo.load(conn, row["id"])
-        assert image is not None
+        image = Image(row, dict(sorted(new.extra.items())), sorted(set(new.tags)))
         return self.view(image), image
 
     # -- delete ----------------------------------------------------------------------------
