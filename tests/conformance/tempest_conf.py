@@ -204,8 +204,25 @@ def volume(cloud: CloudInfo) -> Sections:
             "endpoint_type": "publicURL",
             "build_timeout": "60",
             "build_interval": "1",
+            "min_microversion": "3.0",
+            "max_microversion": "3.71",
+            "backend_names": "lvmdriver-1",
+            "storage_protocol": "iSCSI",
+            "vendor_name": "Open Source",
+            "disk_format": "raw,qcow2",
         },
-        "volume-feature-enabled": {},
+        "volume-feature-enabled": {
+            "backup": "true",
+            "snapshot": "true",
+            "clone": "true",
+            "multi_backend": "false",
+            "manage_snapshot": "false",
+            "manage_volume": "false",
+            "replication": "false",
+            "extend_attached_volume": "false",
+            "extend_attached_encrypted_volume": "false",
+            "extend_volume_with_snapshot": "true",
+        },
     }
 
 

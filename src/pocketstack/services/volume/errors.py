@@ -174,6 +174,10 @@ def _message(exc: ApiError) -> str:
 
 
 def render_error(exc: ApiError, req: ApiRequest | None) -> ErrorReply:
+    if exc.status == 405:
+        # Cinder's router matches method and path together: a method the path lacks is
+        # simply an unknown resource
+        exc = resource_not_found()
     if exc.status == 401:
         # keystonemiddleware answers for Cinder, in Keystone's shape
         body: dict[str, Any] = {

@@ -7,9 +7,11 @@ Every resource path is served twice, as Cinder's router does: under
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
-from pocketstack.core.api import NO_BODY, Route
+from pocketstack.core.api import NO_BODY, ApiRequest, Reply, Route
 from pocketstack.services.volume.api import (
     admin,
     attachments,
@@ -21,14 +23,27 @@ from pocketstack.services.volume.api import (
     volume_actions,
     volumes,
 )
+from pocketstack.services.volume.api.common import check_project
 from pocketstack.services.volume.schemas import resources as rs
 from pocketstack.services.volume.schemas import volumes as vs
 
 
+def scoped(handler: Callable[[ApiRequest], Reply]) -> Callable[[ApiRequest], Reply]:
+    """Check the URL's project id (and trailing slash) before the handler runs."""
+
+    @functools.wraps(handler)
+    def run(req: ApiRequest) -> Reply:
+        check_project(req)
+        return handler(req)
+
+    return run
+
+
 def both(method: str, path: str, handler: Any, **kw: Any) -> list[Route]:
+    wrapped = scoped(handler)
     return [
-        Route(method, "/v3/{project_id}" + path, handler, **kw),
-        Route(method, "/v3" + path, handler, **kw),
+        Route(method, "/v3/{project_id}" + path, wrapped, **kw),
+        Route(method, "/v3" + path, wrapped, **kw),
     ]
 
 

@@ -43,7 +43,11 @@ def target(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def check_project(req: ApiRequest) -> None:
-    """A project id in the URL must look like one and be the caller's (else 404 / 400)."""
+    """A project id in the URL must look like one and be the caller's (else 404 / 400);
+    every resource handler calls this first."""
+    if req.raw_path.endswith("/"):
+        # Cinder's routes match no trailing slash: /volumes/ is not the volume list
+        raise e.resource_not_found()
     project = req.params.get("project_id")
     if project is None:
         return

@@ -130,7 +130,8 @@ def create(req: ApiRequest) -> Reply:
             force=force,
             allow_in_use=ver >= mv.SNAPSHOT_IN_USE,
         )
-    return Reply(202, {"snapshot": views.detail(row, ver, extended=_extended(req))})
+    # os-extended-snapshot-attributes extend show and detail only
+    return Reply(202, {"snapshot": views.detail(row, ver, extended=False)})
 
 
 def update(req: ApiRequest) -> Reply:
@@ -146,7 +147,7 @@ def update(req: ApiRequest) -> Reply:
     with svc(req).db.write() as conn:
         svc(req).snapshots.update(conn, row, changes)
         fresh = svc(req).snapshots.decorate(conn, [svc(req).snapshots.row(conn, row["id"]) or row])[0]
-    return Reply(200, {"snapshot": views.detail(fresh, version(req), extended=_extended(req))})
+    return Reply(200, {"snapshot": views.detail(fresh, version(req), extended=False)})
 
 
 def delete(req: ApiRequest) -> Reply:

@@ -210,7 +210,8 @@ def create(req: ApiRequest) -> Reply:
         availability_zone=body.get("availability_zone"),
         request_id=req.request_id,
     )
-    return Reply(202, {"volume": render(req, row)})
+    # os-vol-* attributes and volume_image_metadata extend show and detail only
+    return Reply(202, {"volume": render(req, row, frozenset())})
 
 
 def _resolve_image(req: ApiRequest, image_ref: str) -> dict[str, Any]:
@@ -249,7 +250,7 @@ def update(req: ApiRequest) -> Reply:
     if "metadata" in body:
         changes["metadata"] = body["metadata"]
     updated = svc(req).volumes.update(row["id"], req.ctx.project_id, admin(req), changes)
-    return Reply(200, {"volume": render(req, updated)})
+    return Reply(200, {"volume": render(req, updated, frozenset())})
 
 
 def delete(req: ApiRequest) -> Reply:
