@@ -17,6 +17,7 @@ from pocketstack.services.identity.identities import current_password
 from pocketstack.services.identity.resource import get_domain_row, get_project_row
 from pocketstack.services.identity.store import one
 from pocketstack.services.identity.tokens import Payload, new_audit_id
+from pocketstack.services.identity.trusts import live_trust, trust_not_found, trust_scope
 
 if TYPE_CHECKING:
     from pocketstack.services.identity.service import IdentityService
@@ -187,6 +188,10 @@ class Authenticator:
             ctx = self.svc.tokens.validate(token)
         except Unauthorized:
             raise NotFound("Failed to validate token", kind="TokenNotFound") from None
+        if ctx.extras.get("trust"):
+            raise forbidden_action(
+                "Using trust-scoped token to create another token. Create a new trust-scoped token instead"
+            )
         return Authenticated(
             user_id=ctx.user_id,
             methods=["token", *ctx.methods],
@@ -233,6 +238,8 @@ class Authenticator:
             if wanted is not None and wanted != ("project", project_id):
                 raise forbidden_action("Application credentials cannot request a scope")
             return ("project", project_id)
+        if isinstance(scope, dict) and "OS-TRUST:trust" in scope:
+            return self._trust_scope(who, scope["OS-TRUST:trust"])
         if scope is None:
             source = who.from_token
             if source is not None:
@@ -256,6 +263,21 @@ class Authenticator:
                 "Using a system-scoped token to create a project-scoped or domain-scoped token is not allowed"
             )
         return resolved
+
+    def _trust_scope(self, who: Authenticated, ref: Any) -> tuple[str, str]:
+        """OS-TRUST: the trustee asks for a token of the trust (which uses it once)."""
+        trust_id = ref.get("id") if isinstance(ref, dict) else None
+        if not trust_id:
+            raise BadRequest(
+                "Expecting to find trust_id in trust. The server could not comply with the request "
+                "since it is either malformed or otherwise incorrect. The client is assumed to be in error."
+            )
+        with self.svc.db.read() as conn:
+            if live_trust(conn, trust_id) is None:
+                raise trust_not_found(trust_id)
+            trust_scope(conn, self.svc.assignments, who.user_id, trust_id)  # 403/404 as Keystone
+        self.svc.trusts.consume(trust_id)
+        return ("trust", trust_id)
 
     def _explicit_scope(self, scope: Mapping[str, Any]) -> tuple[str, str] | None:
         if "OS-TRUST:trust" in scope:

@@ -196,6 +196,10 @@ class Identities(Store):
             a = m.assignments
             conn.execute(a.delete().where(a.c.actor_type == "user", a.c.actor_id == user_id))
             conn.execute(m.credentials.delete().where(m.credentials.c.user_id == user_id))
+            trusts = m.trusts
+            conn.execute(
+                trusts.delete().where((trusts.c.trustor_user_id == user_id) | (trusts.c.trustee_user_id == user_id))
+            )
             conn.execute(u.delete().where(u.c.id == user_id))
             self._revoke_user_tokens(conn, user_id)
 

@@ -14,6 +14,7 @@ from pocketstack.services.identity.api import (
     policies,
     resource,
     roles,
+    trusts,
     users,
 )
 
@@ -118,6 +119,13 @@ ROUTES: list[Route] = [
         endpoint_filter.remove_endpoint_from_project,
     ),
     R("GET", f"{EP}/endpoints/{{endpoint_id}}/projects", endpoint_filter.endpoint_projects),
+    # OS-TRUST
+    R("GET", "/v3/OS-TRUST/trusts", trusts.list_trusts),
+    R("POST", "/v3/OS-TRUST/trusts", trusts.create_trust, body=s.trust_create),
+    R("GET", "/v3/OS-TRUST/trusts/{trust_id}", trusts.get_trust),
+    R("DELETE", "/v3/OS-TRUST/trusts/{trust_id}", trusts.delete_trust),
+    R("GET", "/v3/OS-TRUST/trusts/{trust_id}/roles", trusts.list_trust_roles),
+    R("GET", "/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}", trusts.get_trust_role),
     # the policy store
     R("GET", "/v3/policies", policies.list_policies),
     R("POST", "/v3/policies", policies.create_policy, body=s.policy_create),

@@ -238,3 +238,26 @@ endpoint_group_create = wrapped(
     "endpoint_group", obj(_endpoint_group_props, required=["name", "filters"], additional=False)
 )
 endpoint_group_update = wrapped("endpoint_group", obj(_endpoint_group_props, minProperties=1, additional=False))
+
+# -- OS-TRUST --------------------------------------------------------------------------------------
+
+trust_create = wrapped(
+    "trust",
+    obj(
+        {
+            "trustor_user_id": {"type": "string"},
+            "trustee_user_id": {"type": "string"},
+            "impersonation": {"type": "boolean"},
+            "project_id": {"type": ["string", "null"]},
+            "remaining_uses": {"type": ["integer", "null"], "minimum": 1},
+            "expires_at": {"type": ["null", "string"]},
+            "allow_redelegation": {"type": ["boolean", "null"]},
+            "redelegation_count": {"type": ["integer", "null"], "minimum": 0},
+            "roles": {
+                "type": "array",
+                "items": obj({"id": id_string, "name": name}, additional=False, minProperties=1, maxProperties=1),
+            },
+        },
+        required=["trustor_user_id", "trustee_user_id", "impersonation"],
+    ),
+)

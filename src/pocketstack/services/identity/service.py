@@ -14,6 +14,7 @@ from pocketstack.services.identity.identities import Identities
 from pocketstack.services.identity.policy_store import PolicyStore
 from pocketstack.services.identity.resource import DEFAULT_DOMAIN_ID, Resources
 from pocketstack.services.identity.tokens import TokenProvider
+from pocketstack.services.identity.trusts import Trusts
 from pocketstack.settings import Settings
 
 
@@ -30,6 +31,7 @@ class IdentityService:
         self.credentials = Credentials(db, settings, self.tokens.keys)
         self.policies = PolicyStore(db, settings)
         self.endpoint_filter = EndpointFilter(db, settings)
+        self.trusts = Trusts(db, settings, self.assignments)
         self.catalog.endpoint_filter = self.endpoint_filter
         self.auth = Authenticator(self)
 

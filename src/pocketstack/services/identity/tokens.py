@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection
 
 from pocketstack.core.context import AccessRule, RequestContext
 from pocketstack.core.db import Database
+from pocketstack.core.errors import ApiError
 from pocketstack.core.timeutils import from_timestamp, utcnow
 from pocketstack.services.identity import models as m
 from pocketstack.services.identity.appcreds import get_app_cred_row, rules_for
@@ -38,6 +39,7 @@ from pocketstack.services.identity.errors import unauthorized
 from pocketstack.services.identity.identities import password_expiry
 from pocketstack.services.identity.resource import get_domain_row, get_project_row
 from pocketstack.services.identity.store import REVISION, Memo, one
+from pocketstack.services.identity.trusts import trust_scope
 
 PAYLOAD_VERSION = 1
 _METHODS = ("password", "token", "application_credential", "totp", "mapped", "oauth1")
@@ -246,6 +248,20 @@ class TokenProvider:
         elif scope_type == "system":
             roles = self.assignments.effective_roles(conn, user["id"], "system", "all")
             scope = {"system_scope": "all"}
+        elif scope_type == "trust":  # OS-TRUST: the trustee acts with the delegated roles
+            try:
+                found = trust_scope(conn, self.assignments, user["id"], scope_id or "")
+            except ApiError:
+                return None
+            user, user_domain, roles = found.user, found.user_domain, found.roles
+            extras = {"password_expires_at": password_expiry(conn, [user["id"]])[user["id"]], "trust": found.info}
+            if found.project is not None and found.project_domain is not None:
+                scope = {
+                    "project_id": found.project["id"],
+                    "project_name": found.project["name"],
+                    "project_domain_id": found.project_domain["id"],
+                    "project_domain_name": found.project_domain["name"],
+                }
         app_cred: dict[str, Any] = {}
         if app_cred_id:
             cred = get_app_cred_row(conn, app_cred_id)

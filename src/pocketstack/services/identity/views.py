@@ -272,6 +272,15 @@ def token(ctx: RequestContext, catalog: list[dict[str, Any]] | None) -> dict[str
         body["domain"] = {"id": ctx.domain_id, "name": ctx.domain_name}
     elif ctx.system_scope:
         body["system"] = {"all": True}
+    trust = ctx.extras.get("trust")
+    if trust:  # Keystone's trust-scoped token: the trust, and no is_domain
+        body.pop("is_domain", None)
+        body["OS-TRUST:trust"] = {
+            "id": trust["id"],
+            "trustor_user": {"id": trust["trustor_user_id"]},
+            "trustee_user": {"id": trust["trustee_user_id"]},
+            "impersonation": trust["impersonation"],
+        }
     if ctx.scope != "unscoped":
         body["roles"] = [{"id": i, "name": n} for i, n in zip(ctx.role_ids, ctx.roles, strict=False)]
         if catalog is not None:
@@ -346,3 +355,25 @@ def project_endpoint_group(row: Row, base: str) -> dict[str, Any]:
         "project_id": project_id,
         "links": _links(base, f"OS-EP-FILTER/endpoint_groups/{group_id}/projects/{project_id}"),
     }
+
+
+def trust(row: Row, base: str, roles: Sequence[Row] | None = None) -> dict[str, Any]:
+    """A trust; with ``roles`` (show/create) its roles, without (listings) none, as Keystone."""
+    body: dict[str, Any] = {
+        **(row["extra"] or {}),
+        "id": row["id"],
+        "trustor_user_id": row["trustor_user_id"],
+        "trustee_user_id": row["trustee_user_id"],
+        "project_id": row["project_id"],
+        "impersonation": bool(row["impersonation"]),
+        "expires_at": iso_micro_z(row["expires_at"].replace(microsecond=0)) if row["expires_at"] else None,
+        "remaining_uses": row["remaining_uses"],
+        "redelegated_trust_id": row["redelegated_trust_id"],
+        "redelegation_count": row["redelegation_count"],
+        "deleted_at": None,
+        "links": _links(base, f"OS-TRUST/trusts/{row['id']}"),
+    }
+    if roles is not None:
+        body["roles"] = [role(r, base) for r in roles]
+        body["roles_links"] = {"self": f"{base}/v3/OS-TRUST/trusts/{row['id']}/roles", "previous": None, "next": None}
+    return body
