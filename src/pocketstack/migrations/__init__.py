@@ -24,6 +24,7 @@ BRANCHES: dict[str, str] = {
     "core": "pocketstack.core.tables:metadata",
     "identity": "pocketstack.services.identity.models:metadata",
     "image": "pocketstack.services.image.models:metadata",
+    "network": "pocketstack.services.network.models:metadata",
     "compute": "pocketstack.services.compute.models:metadata",
     "volume": "pocketstack.services.volume.models:metadata",
 }

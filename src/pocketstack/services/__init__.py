@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pocketstack.core.api import ServiceApi
     from pocketstack.core.cloud import Cloud
 
-SERVICES = ("identity", "image", "volume", "compute")
+SERVICES = ("identity", "image", "network", "volume", "compute")
 
 
 def builders() -> Iterator[Callable[[Cloud], ServiceApi]]:

@@ -1,0 +1,110 @@
+"""Neutron's way of applying policy, on the service's shared policy engine.
+
+* An action is allowed when its rule passes *and* the rule of every attribute the
+  request explicitly sets (``create_network:shared``), and of sub-attributes
+  (``create_port:fixed_ips:ip_address``).  Rules nobody registered fall back to
+  the ``default`` rule, as oslo.policy does for Neutron.
+* Reading hides attributes whose ``get_<resource>:<attribute>`` rule fails.
+* A caller refused an update/delete who may not even see the resource gets a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pocketstack.core.context import RequestContext
+from pocketstack.core.errors import PolicyDenied
+from pocketstack.core.policy import PolicyEngine
+from pocketstack.services.network.attributes import NOT_SPECIFIED, Resource
+from pocketstack.services.network.errors import not_found
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who a manager works for: the project scoping queries and whether it sees all."""
+
+    project_id: str | None
+    is_admin: bool
+    ctx: RequestContext | None = None
+
+    @classmethod
+    def system(cls) -> Caller:
+        return cls(project_id=None, is_admin=True)
+
+
+class Access:
+    def __init__(self, engine: PolicyEngine) -> None:
+        self.engine = engine
+
+    def caller(self, ctx: RequestContext) -> Caller:
+        return Caller(project_id=ctx.project_id, is_admin=self.allowed(ctx, "context_is_admin", {}), ctx=ctx)
+
+    def allowed(self, ctx: RequestContext, rule: str, target: Mapping[str, Any]) -> bool:
+        return self.engine.check_or_default(rule, ctx, target)
+
+    def exists(self, rule: str) -> bool:
+        return self.engine.has_rule(rule)
+
+    def rules_for(
+        self,
+        action: str,
+        target: Mapping[str, Any],
+        resource: Resource | None,
+        updated: Sequence[str] | None = None,
+    ) -> list[str]:
+        """The action's rule plus the attribute rules the target triggers (upstream's match rule)."""
+        rules = [action]
+        if resource is None:
+            return rules
+        for name in resource.explicitly_set(target, updated):
+            attr = resource.attrs[name]
+            rules.append(f"{action}:{name}")
+            value = target[name]
+            if attr.sub_kind == "dict" and isinstance(value, dict):
+                rules += [f"{action}:{name}:{sub}" for sub in attr.sub_attrs if sub in value]
+            elif isinstance(value, list):
+                keys: list[str] = []
+                for item in value:
+                    if isinstance(item, dict):
+                        keys += [k for k in item if k not in keys]
+                rules += [f"{action}:{name}:{k}" for k in keys]
+        return rules
+
+    def enforce(
+        self,
+        ctx: RequestContext,
+        action: str,
+        target: Mapping[str, Any],
+        resource: Resource | None = None,
+        updated: Sequence[str] | None = None,
+        show_action: str | None = None,
+        explicit: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Raise 403 (or 404 when ``show_action`` is given and also refused) unless allowed.
+
+        ``explicit`` is the request's own attributes when ``target`` also carries facts
+        about the parent (attribute rules come from the request alone)."""
+        clean = {k: v for k, v in target.items() if v is not NOT_SPECIFIED}
+        source = {k: v for k, v in (explicit if explicit is not None else target).items() if v is not NOT_SPECIFIED}
+        rules = self.rules_for(action, source, resource, updated)
+        if all(self.allowed(ctx, r, clean) for r in rules):
+            return
+        if show_action is not None and not self.allowed(ctx, show_action, clean):
+            raise not_found()
+        text = " and ".join(f"rule:{r}" for r in rules)
+        if len(rules) > 1:
+            text = f"({text})"
+        raise PolicyDenied(action, f"{text} is disallowed by policy")
+
+    def hidden(self, ctx: RequestContext, resource: str, item: Mapping[str, Any]) -> set[str]:
+        """Attributes of ``item`` the caller may not see (``get_<resource>:<attr>`` refused)."""
+        out: set[str] = set()
+        for name in item:
+            rule = f"get_{resource}:{name}"
+            if self.exists(rule) and not self.allowed(ctx, rule, item):
+                out.add(name)
+                if name == "project_id":
+                    out.add("tenant_id")
+        return out

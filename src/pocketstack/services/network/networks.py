@@ -1,0 +1,323 @@
+"""Networks, with ML2/OVN-like segments: project networks are ``geneve`` (MTU 1442)
+with a segmentation id allocated from the database; admins may create ``flat`` and
+``vlan`` provider networks on the ``public`` physical network."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from pocketstack.core import ids
+from pocketstack.services.network import models as m
+from pocketstack.services.network import quotas
+from pocketstack.services.network.access import Caller
+from pocketstack.services.network.errors import invalid_input, neutron
+from pocketstack.services.network.store import (
+    Listing,
+    Row,
+    bump,
+    delete_tags,
+    list_page,
+    many,
+    new_standard,
+    one,
+    tags_for,
+)
+from pocketstack.services.network.validators import is_set
+
+if TYPE_CHECKING:
+    from pocketstack.services.network.service import NetworkService
+
+AVAILABILITY_ZONE = "nova"
+PHYSICAL_NETWORKS = ("public",)
+TENANT_NETWORK_TYPE = "geneve"
+MTU = {"geneve": 1442, "vxlan": 1450, "flat": 1500, "vlan": 1500, "local": 1500}
+SEGMENT_RANGES = {"geneve": (1, 65535), "vxlan": (1, 65535), "vlan": (1, 4094)}
+# ports Neutron removes by itself when their network goes (AUTO_DELETE_PORT_OWNERS)
+AUTO_DELETE_OWNERS = ("network:dhcp", "network:distributed")
+
+t = m.networks
+LISTING = Listing(
+    t,
+    columns={
+        "router:external": t.c.external,
+        "provider:network_type": t.c.network_type,
+        "provider:physical_network": t.c.physical_network,
+        "provider:segmentation_id": t.c.segmentation_id,
+    },
+)
+
+
+def visible_to(caller: Caller) -> ColumnElement[bool] | None:
+    if caller.is_admin:
+        return None
+    return sa.or_(t.c.project_id == caller.project_id, t.c.shared.is_(True), t.c.external.is_(True))
+
+
+class Networks:
+    def __init__(self, svc: NetworkService) -> None:
+        self.svc = svc
+        self.db = svc.db
+
+    # -- reading --------------------------------------------------------------------------
+
+    def row(self, conn: Connection, caller: Caller, network_id: str) -> Row:
+        stmt = sa.select(t).where(t.c.id == network_id)
+        scope = visible_to(caller)
+        if scope is not None:
+            stmt = stmt.where(scope)
+        row = one(conn, stmt)
+        if row is None:
+            raise neutron("NetworkNotFound", net_id=network_id)
+        return row
+
+    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+        if not rows:
+            return rows
+        net_ids = [r["id"] for r in rows]
+        subnets: dict[str, list[str]] = {i: [] for i in net_ids}
+        s = m.subnets
+        for sid, nid in conn.execute(
+            sa.select(s.c.id, s.c.network_id).where(s.c.network_id.in_(net_ids)).order_by(s.c.created_at, s.c.id)
+        ):
+            subnets[nid].append(sid)
+        tags = tags_for(conn, net_ids)
+        return [{**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]]} for r in rows]
+
+    def get(self, caller: Caller, network_id: str) -> Row:
+        with self.db.read() as conn:
+            return self.expand(conn, [self.row(conn, caller, network_id)])[0]
+
+    def search(self, caller: Caller, **kw: Any) -> list[Row]:
+        with self.db.read() as conn:
+            marker = kw.pop("marker", None)
+            marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
+            rows = list_page(conn, LISTING, scope=visible_to(caller), marker=marker_row, **kw)
+            return self.expand(conn, rows)
+
+    def by_ids(self, conn: Connection, network_ids: list[str]) -> dict[str, Row]:
+        if not network_ids:
+            return {}
+        return {r["id"]: r for r in many(conn, sa.select(t).where(t.c.id.in_(set(network_ids))))}
+
+    # -- writing --------------------------------------------------------------------------
+
+    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+        with self.db.write() as conn:
+            network_id = self.create_in(conn, body)
+            return self.expand(conn, [self.row(conn, Caller.system(), network_id)])[0]
+
+    def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
+        """Create networks (a bulk request) in one transaction: all or none."""
+        for body in bodies:
+            self.svc.secgroups.ensure_default_now(body["project_id"])
+        with self.db.write() as conn:
+            created = [self.create_in(conn, body) for body in bodies]
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created])
+
+    def create_in(self, conn: Connection, body: dict[str, Any]) -> str:
+        project_id = body["project_id"]
+        quotas.check(conn, project_id, {"network": 1})
+        network_id = ids.uuid_id()
+        segment = self._segment(conn, body)
+        mtu = self._mtu(segment[0], body.get("mtu") or 0)
+        for hint in body.get("availability_zone_hints") or []:
+            if hint != AVAILABILITY_ZONE:
+                raise neutron("AvailabilityZoneNotFound", availability_zone=hint)
+        conn.execute(
+            t.insert().values(
+                id=network_id,
+                project_id=project_id,
+                name=body.get("name") or "",
+                admin_state_up=body.get("admin_state_up", True),
+                status="ACTIVE",
+                shared=bool(body.get("shared")),
+                external=bool(body.get("router:external")),
+                is_default=False,
+                mtu=mtu,
+                port_security_enabled=body.get("port_security_enabled", True),
+                network_type=segment[0],
+                physical_network=segment[1],
+                segmentation_id=segment[2],
+                availability_zone_hints=list(body.get("availability_zone_hints") or []),
+                dns_domain=body.get("dns_domain") or "",
+                **new_standard(body.get("description")),
+            )
+        )
+        if segment[2] is not None:
+            conn.execute(
+                m.segments.insert().values(network_type=segment[0], segmentation_id=segment[2], network_id=network_id)
+            )
+        return network_id
+
+    def _segment(self, conn: Connection, body: dict[str, Any]) -> tuple[str, str | None, int | None]:
+        kind = body.get("provider:network_type")
+        physnet = body.get("provider:physical_network")
+        seg_id = body.get("provider:segmentation_id")
+        kind = kind if is_set(kind) else None
+        physnet = physnet if is_set(physnet) else None
+        seg_id = seg_id if is_set(seg_id) else None
+        if kind is None:
+            if physnet is not None or seg_id is not None:
+                raise invalid_input("network_type required")
+            kind = TENANT_NETWORK_TYPE
+        if kind not in MTU:
+            raise invalid_input(f"network_type value '{kind}' not supported")
+        if kind == "flat":
+            if physnet is None:
+                raise invalid_input("physical_network required for flat provider network")
+            if seg_id is not None:
+                raise invalid_input("segmentation_id prohibited for flat provider network")
+            self._check_physnet(physnet, "flat")
+            return kind, physnet, None
+        if kind == "vlan":
+            if physnet is None and seg_id is not None:
+                raise invalid_input("segmentation_id requires physical_network for VLAN provider network")
+            physnet = physnet or PHYSICAL_NETWORKS[0]
+            self._check_physnet(physnet, "VLAN")
+        elif kind in ("geneve", "vxlan") and physnet is not None:
+            raise invalid_input(f"provider:physical_network specified for {kind} network")
+        if kind == "local":
+            return kind, None, None
+        lo, hi = SEGMENT_RANGES[kind]
+        if seg_id is not None:
+            if not lo <= seg_id <= hi:
+                raise invalid_input(f"segmentation_id out of range ({lo} through {hi})")
+            if self._segment_taken(conn, kind, seg_id):
+                raise neutron("InvalidInput", error_message=f"Segmentation ID {seg_id} is in use")
+            return kind, physnet, seg_id
+        return kind, physnet, self._free_segment(conn, kind, lo, hi)
+
+    @staticmethod
+    def _check_physnet(physnet: str, kind: str) -> None:
+        if physnet not in PHYSICAL_NETWORKS:
+            raise invalid_input(f"physical_network '{physnet}' unknown for {kind} provider network")
+
+    @staticmethod
+    def _segment_taken(conn: Connection, kind: str, seg_id: int) -> bool:
+        s = m.segments
+        stmt = sa.select(s.c.network_id).where(s.c.network_type == kind, s.c.segmentation_id == seg_id)
+        return conn.execute(stmt).first() is not None
+
+    @staticmethod
+    def _free_segment(conn: Connection, kind: str, lo: int, hi: int) -> int:
+        s = m.segments
+        top = conn.execute(sa.select(sa.func.max(s.c.segmentation_id)).where(s.c.network_type == kind)).scalar()
+        if top is None or top < hi:
+            return max(lo, (top or 0) + 1)
+        used = {v for (v,) in conn.execute(sa.select(s.c.segmentation_id).where(s.c.network_type == kind))}
+        for value in range(lo, hi + 1):
+            if value not in used:
+                return value
+        raise neutron("NoNetworkAvailable")
+
+    @staticmethod
+    def _mtu(kind: str, requested: int) -> int:
+        limit = MTU[kind]
+        if requested and requested > limit:
+            raise invalid_input(f"Requested MTU is too big, maximum is {limit}")
+        return requested or limit
+
+    def update(self, caller: Caller, network_id: str, body: dict[str, Any]) -> Row:
+        with self.db.write() as conn:
+            row = self.row(conn, caller, network_id)
+            values: dict[str, Any] = {}
+            for key in ("name", "admin_state_up", "dns_domain", "port_security_enabled", "description"):
+                if key in body:
+                    values[key] = body[key]
+            provider = {"provider:network_type": "network_type", "provider:physical_network": "physical_network"}
+            for key, column in provider.items():
+                if is_set(body.get(key)) and body[key] != row[column]:
+                    raise invalid_input(
+                        "Plugin does not support updating the following provider network attributes: "
+                        "provider:physical_network, provider:network_type"
+                    )
+            if (
+                is_set(body.get("provider:segmentation_id"))
+                and body["provider:segmentation_id"] != row["segmentation_id"]
+            ):
+                values["segmentation_id"] = self._new_segmentation_id(conn, row, body["provider:segmentation_id"])
+            if "mtu" in body:
+                values["mtu"] = self._mtu(row["network_type"] or TENANT_NETWORK_TYPE, body["mtu"])
+            if "shared" in body:
+                if row["shared"] and not body["shared"]:
+                    self._check_unshare(conn, row)
+                values["shared"] = body["shared"]
+            if "router:external" in body:
+                if row["external"] and not body["router:external"]:
+                    gw = m.ports
+                    in_use = conn.execute(
+                        sa.select(gw.c.id).where(
+                            gw.c.network_id == network_id, gw.c.device_owner == "network:router_gateway"
+                        )
+                    ).first()
+                    if in_use is not None:
+                        raise neutron("ExternalNetworkInUse", net_id=network_id)
+                values["external"] = body["router:external"]
+            bump(conn, t, network_id, **values)
+            return self.expand(conn, [self.row(conn, Caller.system(), network_id)])[0]
+
+    def _new_segmentation_id(self, conn: Connection, row: Row, seg_id: int) -> int:
+        kind = row["network_type"]
+        if kind not in SEGMENT_RANGES:
+            raise invalid_input(f"segmentation_id prohibited for {kind} provider network")
+        lo, hi = SEGMENT_RANGES[kind]
+        if not lo <= seg_id <= hi:
+            raise invalid_input(f"segmentation_id out of range ({lo} through {hi})")
+        if self._segment_taken(conn, kind, seg_id):
+            raise invalid_input(f"Segmentation ID {seg_id} is in use")
+        s = m.segments
+        conn.execute(s.delete().where(s.c.network_id == row["id"]))
+        conn.execute(s.insert().values(network_type=kind, segmentation_id=seg_id, network_id=row["id"]))
+        return seg_id
+
+    @staticmethod
+    def _check_unshare(conn: Connection, row: Row) -> None:
+        p, s = m.ports, m.subnets
+        others = (
+            conn.execute(
+                sa.select(p.c.project_id).where(
+                    p.c.network_id == row["id"],
+                    sa.not_(p.c.device_owner.startswith("network:")),
+                    p.c.project_id != row["project_id"],
+                )
+            ).first()
+            or conn.execute(
+                sa.select(s.c.project_id).where(s.c.network_id == row["id"], s.c.project_id != row["project_id"])
+            ).first()
+        )
+        if others is not None:
+            raise neutron("InvalidSharedSetting", network=row["name"])
+
+    def delete(self, caller: Caller, network_id: str) -> None:
+        with self.db.write() as conn:
+            self.row(conn, caller, network_id)
+            self.delete_in(conn, network_id)
+
+    def delete_in(self, conn: Connection, network_id: str) -> None:
+        p = m.ports
+        busy = [
+            pid
+            for (pid,) in conn.execute(
+                sa.select(p.c.id).where(p.c.network_id == network_id, p.c.device_owner.not_in(AUTO_DELETE_OWNERS))
+            )
+        ]
+        if busy:
+            raise neutron(
+                "NetworkInUse",
+                net_id=network_id,
+                reason="There are one or more ports still in use on the network, id for these ports is: "
+                + ",".join(busy),
+            )
+        conn.execute(p.delete().where(p.c.network_id == network_id))
+        s = m.subnets
+        subnet_ids = [sid for (sid,) in conn.execute(sa.select(s.c.id).where(s.c.network_id == network_id))]
+        for sid in subnet_ids:
+            delete_tags(conn, sid)
+        conn.execute(s.delete().where(s.c.network_id == network_id))
+        conn.execute(m.segments.delete().where(m.segments.c.network_id == network_id))
+        delete_tags(conn, network_id)
+        conn.execute(t.delete().where(t.c.id == network_id))
