@@ -18,6 +18,36 @@ from oslo_policy import policy as oslo_policy
 
 from pocketstack.core.policy import rule
 
+
+@oslo_policy.register("field")
+class FieldCheck(_checks.Check):
+    """``field:<collection>:<attribute>=<value>`` (``=~<regex>`` for a pattern) against the target.
+
+    Targets of subnets and ports carry their network's ``shared``, as Neutron looks
+    the network up for these rules.
+    """
+
+    def __init__(self, kind: str, match: str) -> None:
+        resource, _, rest = match.partition(":")
+        name, _, value = rest.rpartition("=")
+        super().__init__(kind, match)
+        self.resource = resource
+        self.field = name
+        self.regex = re.compile(value[1:]) if value.startswith("~") else None
+        self.value: Any = {"true": True, "false": False}.get(value.lower(), value)
+
+    def __call__(
+        self, target: Mapping[str, Any], creds: MutableMapping[str, Any], enforcer: Any, current_rule: Any = None
+    ) -> bool:
+        value = target.get(self.field)
+        if value is None:
+            return False
+        if self.regex is not None:
+            return bool(self.regex.match(str(value)))
+        return bool(value == self.value)
+
+
+# (FieldCheck is registered above: RuleDefault parses its check string when built.)
 _TABLE: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("context_is_admin", "role:admin", None),
     ("context_with_global_access", "!", None),
@@ -387,31 +417,3 @@ _TABLE: list[tuple[str, str, tuple[str, ...] | None]] = [
 ]
 
 DEFAULTS = [rule(name, check, scope) for name, check, scope in _TABLE]
-
-
-@oslo_policy.register("field")
-class FieldCheck(_checks.Check):
-    """``field:<collection>:<attribute>=<value>`` (``=~<regex>`` for a pattern) against the target.
-
-    Targets of subnets and ports carry their network's ``shared``, as Neutron looks
-    the network up for these rules.
-    """
-
-    def __init__(self, kind: str, match: str) -> None:
-        resource, _, rest = match.partition(":")
-        name, _, value = rest.rpartition("=")
-        super().__init__(kind, match)
-        self.resource = resource
-        self.field = name
-        self.regex = re.compile(value[1:]) if value.startswith("~") else None
-        self.value: Any = {"true": True, "false": False}.get(value.lower(), value)
-
-    def __call__(
-        self, target: Mapping[str, Any], creds: MutableMapping[str, Any], enforcer: Any, current_rule: Any = None
-    ) -> bool:
-        value = target.get(self.field)
-        if value is None:
-            return False
-        if self.regex is not None:
-            return bool(self.regex.match(str(value)))
-        return bool(value == self.value)

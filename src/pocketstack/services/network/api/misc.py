@@ -14,6 +14,8 @@ from pocketstack.services.network.attributes import fields_param
 from pocketstack.services.network.errors import http, neutron
 from pocketstack.services.network.extensions import EXTENSIONS, view
 
+# JSON numbers are written as 64-bit integers; an IPv6 /64 alone nearly fills that
+MAX_COUNT = (1 << 64) - 1
 CORE = (("network", "networks"), ("subnet", "subnets"), ("subnetpool", "subnetpools"), ("port", "ports"))
 
 
@@ -96,7 +98,7 @@ def _availability(network_ids: list[str] | None, req: ApiRequest) -> list[dict[s
                     "subnet_name": sub["name"],
                     "cidr": sub["cidr"],
                     "ip_version": sub["ip_version"],
-                    "total_ips": total,
+                    "total_ips": min(total, MAX_COUNT),
                     "used_ips": int(used.get(sub["id"], 0)),
                 }
             )
@@ -108,7 +110,7 @@ def _availability(network_ids: list[str] | None, req: ApiRequest) -> list[dict[s
                 "network_name": net["name"],
                 "tenant_id": net["project_id"],
                 "project_id": net["project_id"],
-                "total_ips": sum(e["total_ips"] for e in entries),
+                "total_ips": min(sum(e["total_ips"] for e in entries), MAX_COUNT),
                 "used_ips": sum(e["used_ips"] for e in entries),
                 "subnet_ip_availability": entries,
             }
