@@ -204,6 +204,7 @@ def run(
     concurrency: int = 2,
     keep: bool = False,
     log: bool = True,
+    overrides: Sequence[str] = (),
 ) -> Outcome:
     venv = TempestVenv().ensure(log=log)
     workdir = Path(tempfile.mkdtemp(prefix="pocketstack-tempest-"))
@@ -212,7 +213,8 @@ def run(
     try:
         server.start()
         cloud = tempest_conf.CloudInfo(server.url, ADMIN_PASSWORD, running_services(), workdir)
-        conf = tempest_conf.write(tempest_conf.build(cloud, services), workdir / "etc" / "tempest.conf")
+        sections = tempest_conf.merge(tempest_conf.build(cloud, services), _parse_overrides(overrides))
+        conf = tempest_conf.write(sections, workdir / "etc" / "tempest.conf")
         available = list_tests(venv, workdir, conf, selection.package_regex(services))
         wanted = selection.read_list(tests_file) if tests_file else None
         excluded: list[str] = []
@@ -235,6 +237,18 @@ def run(
     return outcome
 
 
+def _parse_overrides(items: Sequence[str]) -> tempest_conf.Sections:
+    """``section.option=value`` pairs (``--set identity.use_system_token=true``)."""
+    out: tempest_conf.Sections = {}
+    for item in items:
+        target, sep, value = item.partition("=")
+        section, dot, option = target.rpartition(".")
+        if not sep or not dot or not section or not option:
+            raise SystemExit(f"--set wants section.option=value, got {item!r}")
+        out.setdefault(section, {})[option] = value
+    return out
+
+
 def _services(choice: str) -> list[str]:
     present = running_services()
     if choice == "all":
@@ -252,6 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     group.add_argument("--regex", help="run only the tests whose id matches")
     parser.add_argument("--expected", action="store_true", help="run the service's expected-pass list")
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="SECTION.OPTION=VALUE", help="override a tempest.conf option"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work dir (tempest.conf, logs) even on success")
     parser.add_argument("--quiet", action="store_true", help="no tracebacks, only the list of failures")
     parser.add_argument(
@@ -264,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(services) != 1:
             parser.error("--expected needs one --service")
         tests_file = selection.expected_file(services[0])
-    outcome = run(services, tests_file, args.regex, args.concurrency, keep=args.keep)
+    outcome = run(services, tests_file, args.regex, args.concurrency, keep=args.keep, overrides=args.set)
     print(outcome.report(verbose_failures=not args.quiet))
     if args.record:
         for service in services:

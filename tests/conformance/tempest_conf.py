@@ -37,7 +37,7 @@ minimum_password_age = {MINIMUM_PASSWORD_AGE}
 [image]
 # Glance's [image_format] require_image_format_match, off so that Tempest's image tests
 # that upload random bytes as any disk format run (image_format_enforcement below)
-require_image_format_match = {IMAGE_FORMAT_ENFORCEMENT and "true" or "false"}
+require_image_format_match = {str(IMAGE_FORMAT_ENFORCEMENT).lower()}
 """
 
 
