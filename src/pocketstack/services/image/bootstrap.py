@@ -18,6 +18,7 @@ CIRROS_VIRTUAL_SIZE = 117440512  # what the real cirros 0.6.3 image reports
 def bootstrap(svc: ImageService, admin_project_id: str | None) -> None:
     from pocketstack.services.image.formats import tiny_qcow2
 
+    svc.metadefs.seed_resource_types()
     if not svc.config.bootstrap_image or svc.image_id_by_name(CIRROS_NAME) is not None:
         return
     ctx = RequestContext(

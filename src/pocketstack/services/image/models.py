@@ -75,3 +75,85 @@ members = sa.Table(
     sa.UniqueConstraint("image_id", "member", name="uq_image_members_image_member"),
     sa.Index("ix_image_members_member", "member", "status"),
 )
+
+# -- metadata definitions (/v2/metadefs) ------------------------------------------------
+
+md_namespaces = sa.Table(
+    "image_metadef_namespaces",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("namespace", sa.String(80), nullable=False, unique=True),
+    sa.Column("display_name", sa.String(80), nullable=True),
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("visibility", sa.String(32), nullable=True),
+    sa.Column("protected", sa.Boolean, nullable=True),
+    sa.Column("owner", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=True),
+    sa.Index("ix_image_metadef_namespaces_owner", "owner"),
+)
+
+
+def _in_namespace(name: str, *columns: sa.Column[object], unique: str) -> sa.Table:
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column(
+            "namespace_id",
+            sa.Integer,
+            sa.ForeignKey("image_metadef_namespaces.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(80), nullable=False),
+        *columns,
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.Column("updated_at", sa.DateTime, nullable=True),
+        sa.UniqueConstraint("namespace_id", "name", name=unique),
+    )
+
+
+md_objects = _in_namespace(
+    "image_metadef_objects",
+    sa.Column("description", sa.Text, nullable=True),
+    sa.Column("required", sa.JSON, nullable=True),
+    sa.Column("json_schema", sa.JSON, nullable=False),
+    unique="uq_image_metadef_objects_name",
+)
+md_properties = _in_namespace(
+    "image_metadef_properties",
+    sa.Column("json_schema", sa.JSON, nullable=False),
+    unique="uq_image_metadef_properties_name",
+)
+md_tags = _in_namespace("image_metadef_tags", unique="uq_image_metadef_tags_name")
+
+md_resource_types = sa.Table(
+    "image_metadef_resource_types",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("protected", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=True),
+)
+
+md_associations = sa.Table(
+    "image_metadef_namespace_resource_types",
+    metadata,
+    sa.Column(
+        "resource_type_id",
+        sa.Integer,
+        sa.ForeignKey("image_metadef_resource_types.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "namespace_id",
+        sa.Integer,
+        sa.ForeignKey("image_metadef_namespaces.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("properties_target", sa.String(80), nullable=True),
+    sa.Column("prefix", sa.String(80), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=True),
+)

@@ -61,3 +61,37 @@ _TABLE: list[tuple[str, str, tuple[str, ...] | None]] = [
 ]
 
 DEFAULTS = [rule(name, check, scopes) for name, check, scopes in _TABLE]
+
+# -- metadata definitions (Glance's metadef policies) ----------------------------------------
+_MD_READ = "rule:context_is_admin or (role:reader and (project_id:%(project_id)s or 'public':%(visibility)s))"
+_METADEF: list[tuple[str, str]] = [
+    ("metadef_default", ""),
+    ("metadef_admin", "rule:context_is_admin"),
+    ("get_metadef_namespace", _MD_READ),
+    ("get_metadef_namespaces", "rule:context_is_admin or (role:reader and project_id:%(project_id)s)"),
+    ("modify_metadef_namespace", "rule:metadef_admin"),
+    ("add_metadef_namespace", "rule:metadef_admin"),
+    ("delete_metadef_namespace", "rule:metadef_admin"),
+    ("get_metadef_object", _MD_READ),
+    ("get_metadef_objects", _MD_READ),
+    ("modify_metadef_object", "rule:metadef_admin"),
+    ("add_metadef_object", "rule:metadef_admin"),
+    ("delete_metadef_object", "rule:metadef_admin"),
+    ("list_metadef_resource_types", _MD_READ),
+    ("get_metadef_resource_type", _MD_READ),
+    ("add_metadef_resource_type_association", "rule:metadef_admin"),
+    ("remove_metadef_resource_type_association", "rule:metadef_admin"),
+    ("get_metadef_property", _MD_READ),
+    ("get_metadef_properties", _MD_READ),
+    ("modify_metadef_property", "rule:metadef_admin"),
+    ("add_metadef_property", "rule:metadef_admin"),
+    ("remove_metadef_property", "rule:metadef_admin"),
+    ("get_metadef_tag", _MD_READ),
+    ("get_metadef_tags", _MD_READ),
+    ("modify_metadef_tag", "rule:metadef_admin"),
+    ("add_metadef_tag", "rule:metadef_admin"),
+    ("add_metadef_tags", "rule:metadef_admin"),
+    ("delete_metadef_tag", "rule:metadef_admin"),
+    ("delete_metadef_tags", "rule:metadef_admin"),
+]
+DEFAULTS += [rule(name, check, None if name.startswith("metadef_") else P) for name, check in _METADEF]

@@ -7,6 +7,7 @@ from typing import Any
 from pocketstack.core.api import NO_BODY, RAW_BODY, ApiRequest, Handler, Route
 from pocketstack.services.image import errors
 from pocketstack.services.image.api import data, discovery, images, members
+from pocketstack.services.image.metadefs import api as md
 
 
 def _exact(handler: Handler) -> Handler:
@@ -29,6 +30,7 @@ def R(method: str, path: str, handler: Handler, **kw: Any) -> Route:
 # Glance reads these bodies itself (its deserializers have their own messages and order).
 ANY_JSON: dict[str, object] = {}
 IMAGE = "/v2/images/{image_id}"
+NS = "/v2/metadefs/namespaces/{namespace}"
 
 ROUTES: list[Route] = [
     # discovery
@@ -62,4 +64,34 @@ ROUTES: list[Route] = [
     R("GET", IMAGE + "/members/{member_id}", members.get_member),
     R("PUT", IMAGE + "/members/{member_id}", members.update_member, body=ANY_JSON),
     R("DELETE", IMAGE + "/members/{member_id}", members.delete_member),
+    # metadata definitions
+    *(R("GET", f"/v2/schemas/metadefs/{n}", md.schema_handler(n)) for n in md.schemas.DOCUMENTS),
+    R("GET", "/v2/metadefs/resource_types", md.list_resource_types),
+    R("GET", "/v2/metadefs/namespaces", md.list_namespaces),
+    R("POST", "/v2/metadefs/namespaces", md.create_namespace, body=ANY_JSON),
+    R("GET", NS, md.get_namespace),
+    R("PUT", NS, md.update_namespace, body=ANY_JSON),
+    R("DELETE", NS, md.delete_namespace),
+    R("GET", NS + "/resource_types", md.list_associations),
+    R("POST", NS + "/resource_types", md.create_association, body=ANY_JSON),
+    R("DELETE", NS + "/resource_types/{resource_type}", md.delete_association),
+    R("GET", NS + "/objects", md.list_objects),
+    R("POST", NS + "/objects", md.create_object, body=ANY_JSON),
+    R("DELETE", NS + "/objects", md.delete_namespace_objects),
+    R("GET", NS + "/objects/{object_name}", md.get_object),
+    R("PUT", NS + "/objects/{object_name}", md.update_object, body=ANY_JSON),
+    R("DELETE", NS + "/objects/{object_name}", md.delete_object),
+    R("GET", NS + "/properties", md.list_properties),
+    R("POST", NS + "/properties", md.create_property, body=ANY_JSON),
+    R("DELETE", NS + "/properties", md.delete_namespace_properties),
+    R("GET", NS + "/properties/{property_name}", md.get_property),
+    R("PUT", NS + "/properties/{property_name}", md.update_property, body=ANY_JSON),
+    R("DELETE", NS + "/properties/{property_name}", md.delete_property),
+    R("GET", NS + "/tags", md.list_tags),
+    R("POST", NS + "/tags", md.create_tags, body=ANY_JSON),
+    R("DELETE", NS + "/tags", md.delete_namespace_tags),
+    R("GET", NS + "/tags/{tag_name}", md.get_tag),
+    R("POST", NS + "/tags/{tag_name}", md.create_tag, body=NO_BODY),
+    R("PUT", NS + "/tags/{tag_name}", md.update_tag, body=ANY_JSON),
+    R("DELETE", NS + "/tags/{tag_name}", md.delete_tag),
 ]

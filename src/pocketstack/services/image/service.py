@@ -72,6 +72,9 @@ class ImageService:
 
         self.data = ImageData(self)
         self.members = Members(self)
+        from pocketstack.services.image.metadefs.store import MetadefStore
+
+        self.metadefs = MetadefStore(db, self.access)
 
     # -- lookups -------------------------------------------------------------------------
 

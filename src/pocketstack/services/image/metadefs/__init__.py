@@ -1,0 +1,2 @@
+"""Glance's metadata definitions catalog (``/v2/metadefs``): namespaces and their
+objects, properties, tags and resource-type associations."""
