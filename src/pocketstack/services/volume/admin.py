@@ -19,7 +19,9 @@ from pocketstack.core.errors import NotFound
 from pocketstack.core.timeutils import utcnow
 from pocketstack.services.volume import errors as e
 from pocketstack.services.volume import models as m
+from pocketstack.services.volume import scheduler
 from pocketstack.services.volume.drivers.base import Backend
+from pocketstack.services.volume.queries import host_filter
 from pocketstack.services.volume.store import Store, many, one
 from pocketstack.services.volume.volumes import Volumes
 
@@ -63,7 +65,7 @@ class Deployment(Store):
     def services(self, conn: Connection, host: str | None = None, binary: str | None = None) -> list[dict[str, Any]]:
         stmt = sa.select(svc).order_by(svc.c.id)
         if host:
-            stmt = stmt.where(svc.c.host == host)
+            stmt = stmt.where(host_filter(svc.c.host, host))
         if binary:
             stmt = stmt.where(svc.c.binary == binary)
         return many(conn, stmt)
@@ -130,34 +132,7 @@ class Deployment(Store):
 
     def pools(self, conn: Connection, filters: Mapping[str, str]) -> list[dict[str, Any]]:
         b = self.backend
-        allocated = self.volumes.allocated_gb(conn)
-        v = m.volumes
-        total_volumes = int(conn.execute(sa.select(sa.func.count()).where(v.c.host == b.pool)).scalar() or 0)
-        capacity = b.capacity_gb()
-        caps = {
-            "pool_name": b.name,
-            "total_capacity_gb": float(capacity),
-            "free_capacity_gb": float(max(0, capacity - allocated)),
-            "reserved_percentage": 0,
-            "location_info": f"LVMVolumeDriver:{b.host.split('@')[0]}:stack-volumes-{b.name}:thin:0",
-            "QoS_support": False,
-            "provisioned_capacity_gb": float(allocated),
-            "max_over_subscription_ratio": "20.0",
-            "thin_provisioning_support": True,
-            "thick_provisioning_support": False,
-            "total_volumes": total_volumes,
-            "filter_function": None,
-            "goodness_function": None,
-            "multiattach": True,
-            "backend_state": "up",
-            "allocated_capacity_gb": allocated,
-            "cacheable": True,
-            "volume_backend_name": b.name,
-            "storage_protocol": b.storage_protocol,
-            "vendor_name": b.vendor_name,
-            "driver_version": b.driver_version,
-            "timestamp": utcnow(),
-        }
+        caps = scheduler.capabilities(conn, b)
         pool = {"name": b.pool, "capabilities": caps}
         name = filters.get("name")
         if name and name != b.pool:

@@ -46,6 +46,18 @@ type_projects = sa.Table(
     sa.Column("project_id", sa.String(64), primary_key=True, index=True),
 )
 
+type_encryption = sa.Table(
+    "volume_type_encryption",
+    metadata,
+    sa.Column("volume_type_id", sa.String(36), sa.ForeignKey("volume_types.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("encryption_id", sa.String(36), nullable=False),
+    sa.Column("cipher", sa.String(255), nullable=True),
+    sa.Column("key_size", sa.Integer, nullable=True),
+    sa.Column("provider", sa.String(255), nullable=False),
+    sa.Column("control_location", sa.String(255), nullable=False),
+    *_ts(),
+)
+
 default_types = sa.Table(
     "volume_default_types",
     metadata,

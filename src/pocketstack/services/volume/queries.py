@@ -85,6 +85,17 @@ def time_filter(column: sa.ColumnElement[Any], raw: str, name: str) -> sa.Column
     return sa.and_(*clauses)
 
 
+def host_filter(column: Any, host: str) -> Any:
+    """Cinder's ``_filter_host``: the host itself, or any backend or pool on it."""
+    if "#" in host:
+        return column == host
+    if "@" in host:
+        return sa.or_(column == host, column.startswith(host + "#", autoescape=True))
+    return sa.or_(
+        column == host, column.startswith(host + "@", autoescape=True), column.startswith(host + "#", autoescape=True)
+    )
+
+
 def apply(
     stmt: sa.Select[Any],
     spec: Filterable,
@@ -120,6 +131,9 @@ def apply(
         column = spec.column(key)
         if column is None:
             raise NoMatch
+        if key in ("host", "cluster_name") and isinstance(raw, str):
+            stmt = stmt.where(host_filter(column, raw))
+            continue
         if time_filters and key in ("created_at", "updated_at"):
             stmt = stmt.where(time_filter(column, str(raw), key))
             continue

@@ -20,6 +20,7 @@ from pocketstack.core.db import Database
 from pocketstack.core.timeutils import utcnow
 from pocketstack.services.volume import errors as e
 from pocketstack.services.volume import models as m
+from pocketstack.services.volume import scheduler
 from pocketstack.services.volume.drivers.base import Backend
 from pocketstack.services.volume.messages import Messages
 from pocketstack.services.volume.quota import VolumeQuotas
@@ -188,6 +189,9 @@ class Volumes(Store):
             for key, value in (metadata or {}).items():
                 check_length(key, f"Metadata key: {key}")
                 check_length(value, f"Value for metadata key: {key}")
+            encrypted = self.types.encryption(conn, vtype["id"]) is not None
+            if encrypted and is_multiattach(vtype):
+                raise e.invalid_volume("Multiattach cannot be used with encrypted volumes.")
             self.quotas.check(
                 conn, project_id, self.quotas.volume_deltas(vtype["name"], size), kind="volumes", size=size
             )
@@ -218,7 +222,7 @@ class Volumes(Store):
                 "group_id": group_id,
                 "bootable": bool(bootable),
                 "multiattach": is_multiattach(vtype),
-                "encryption_key_id": None,
+                "encryption_key_id": ids.uuid_id() if encrypted else None,
                 "replication_status": "disabled",
                 "host": None,
                 "cluster_name": None,
@@ -335,7 +339,11 @@ class Volumes(Store):
         if row is None or row["status"] != "creating":
             return
         now = utcnow()
-        if self.allocated_gb(conn) + row["size"] > self.backend.capacity_gb():
+        specs = self.types.get(conn, row["volume_type_id"])["extra_specs"] if row["volume_type_id"] else {}
+        placed = scheduler.backend_passes(
+            conn, self.backend, size_increase=row["size"], extra_specs=specs, zone=row["availability_zone"]
+        )
+        if not placed:
             conn.execute(v.update().where(v.c.id == volume_id).values(status="error", updated_at=now))
             self.messages.record(
                 conn,
@@ -360,10 +368,7 @@ class Volumes(Store):
         )
 
     def allocated_gb(self, conn: Connection) -> int:
-        total = conn.execute(
-            sa.select(sa.func.coalesce(sa.func.sum(v.c.size), 0)).where(v.c.host == self.backend.pool)
-        ).scalar()
-        return int(total or 0)
+        return scheduler.allocated_gb(conn, self.backend)
 
     def service_uuid(self, conn: Connection) -> str | None:
         s = m.services

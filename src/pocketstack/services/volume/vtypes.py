@@ -247,6 +247,47 @@ class VolumeTypes(Store):
                 kind="VolumeTypeAccessNotFound",
             )
 
+    # -- encryption -----------------------------------------------------------------------
+
+    @staticmethod
+    def encryption(conn: Connection, type_id: str) -> dict[str, Any] | None:
+        return one(conn, sa.select(m.type_encryption).where(m.type_encryption.c.volume_type_id == type_id))
+
+    def set_encryption(self, conn: Connection, type_id: str, values: Mapping[str, Any], create: bool) -> dict[str, Any]:
+        """Create or update a type's encryption; returns the request's values plus the ids (as Cinder)."""
+        verb = "create" if create else "update"
+        if self.in_use(conn, type_id):
+            raise BadRequest(f"Cannot {verb} encryption specs. Volume type in use.", kind="HTTPBadRequest")
+        self.get(conn, type_id)
+        te = m.type_encryption
+        current = self.encryption(conn, type_id)
+        columns = {k: values[k] for k in ("cipher", "key_size", "provider", "control_location") if k in values}
+        if create:
+            if current is not None:
+                raise BadRequest(
+                    f"Volume type encryption for type {type_id} already exists.", kind="VolumeTypeEncryptionExists"
+                )
+            row = {"volume_type_id": type_id, "encryption_id": ids.uuid_id(), "created_at": utcnow(), **columns}
+            row.setdefault("cipher", None)
+            row.setdefault("key_size", None)
+            conn.execute(te.insert().values(row))
+            return {**values, "volume_type_id": type_id, "encryption_id": row["encryption_id"]}
+        if current is None:
+            raise NotFound(
+                f"Volume type encryption for type {type_id} does not exist.", kind="VolumeTypeEncryptionNotFound"
+            )
+        conn.execute(te.update().where(te.c.volume_type_id == type_id).values(updated_at=utcnow(), **columns))
+        return dict(values)
+
+    def delete_encryption(self, conn: Connection, type_id: str) -> None:
+        if self.in_use(conn, type_id):
+            raise BadRequest("Cannot delete encryption specs. Volume type in use.", kind="HTTPBadRequest")
+        te = m.type_encryption
+        if not conn.execute(te.delete().where(te.c.volume_type_id == type_id)).rowcount:
+            raise NotFound(
+                f"Volume type encryption for type {type_id} does not exist.", kind="VolumeTypeEncryptionNotFound"
+            )
+
     # -- project default types (3.62) ------------------------------------------------------
 
     def set_project_default(self, conn: Connection, project_id: str, type_ref: str) -> dict[str, Any]:

@@ -9,9 +9,20 @@ from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.services.volume import errors as e
 from pocketstack.services.volume import lists
 from pocketstack.services.volume import versions as mv
-from pocketstack.services.volume.api.common import admin, bool_param, check_project, links, since, svc, target, version
+from pocketstack.services.volume.api.common import (
+    admin,
+    bool_param,
+    check,
+    check_project,
+    links,
+    since,
+    svc,
+    target,
+    version,
+)
 from pocketstack.services.volume.listing import check_ascii_keys, parse_page, reject_invalid
 from pocketstack.services.volume.messages import message_not_found
+from pocketstack.services.volume.schemas import resources as rs
 from pocketstack.services.volume.views import admin as views
 
 # -- os-services ------------------------------------------------------------------------------------
@@ -23,6 +34,18 @@ def list_services(req: ApiRequest) -> Reply:
     with svc(req).db.read() as conn:
         rows = svc(req).deployment.services(conn, req.q("host"), req.q("binary"))
     return Reply(200, {"services": [views.service(r, version(req)) for r in rows]})
+
+
+_SERVICE_SCHEMAS = {
+    "enable": rs.service_enable,
+    "disable": rs.service_enable,
+    "disable-log-reason": rs.service_disable_reason,
+    "freeze": rs.service_freeze,
+    "thaw": rs.service_freeze,
+    "failover_host": rs.service_failover,
+    "set-log": rs.service_log,
+    "get-log": rs.service_log,
+}
 
 
 def _service_target(req: ApiRequest) -> tuple[str, str, str, str]:
@@ -39,11 +62,16 @@ def update_service(req: ApiRequest) -> Reply:
     check_project(req)
     req.authorize("volume_extension:services:update")
     action = req.params["action"]
+    schema = _SERVICE_SCHEMAS.get(action)
+    if schema is not None:
+        check(req, schema)
     dep = svc(req).deployment
     if action in ("enable", "disable", "disable-log-reason"):
         host, service, binary, key = _service_target(req)
         disabled = action != "enable"
         reason = (req.body or {}).get("disabled_reason") if action == "disable-log-reason" else None
+        if reason is not None and not reason.strip():
+            raise e.invalid_input(f"disabled_reason has {len(reason.strip())} characters, less than 1.")
         with svc(req).db.write() as conn:
             values: dict[str, Any] = {"disabled": disabled}
             if action == "enable":

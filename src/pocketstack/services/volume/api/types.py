@@ -138,7 +138,8 @@ def create(req: ApiRequest) -> Reply:
             is_public=is_public,
             extra_specs={k: v for k, v in (body.get("extra_specs") or {}).items()},
         )
-    return Reply(200, {"volume_type": _render(req, row)})
+    access = req.allowed("volume_extension:volume_type_access")
+    return Reply(200, {"volume_type": views.volume_type_managed(row, access=access)})
 
 
 def update(req: ApiRequest) -> Reply:
@@ -154,7 +155,7 @@ def update(req: ApiRequest) -> Reply:
     s_ = svc(req)
     with s_.db.write() as conn:
         row = s_.types.update(conn, req.params["type_id"], name=name, description=description, is_public=is_public)
-    return Reply(200, {"volume_type": _render(req, row)})
+    return Reply(200, {"volume_type": views.volume_type_managed(row, access=False)})
 
 
 def delete(req: ApiRequest) -> Reply:
@@ -405,4 +406,78 @@ def qos_disassociate_all(req: ApiRequest) -> Reply:
     with svc(req).db.write() as conn:
         svc(req).qos.get(conn, req.params["qos_id"])
         svc(req).qos.disassociate_all(conn, req.params["qos_id"])
+    return Reply(202)
+
+
+# -- encryption ------------------------------------------------------------------------------------
+
+
+def _encryption_view(row: dict[str, Any]) -> dict[str, Any]:
+    from pocketstack.services.volume.views.common import ts
+
+    return {
+        "volume_type_id": row["volume_type_id"],
+        "encryption_id": row["encryption_id"],
+        "cipher": row["cipher"],
+        "key_size": row["key_size"],
+        "provider": row["provider"],
+        "control_location": row["control_location"],
+        "created_at": ts(row["created_at"]),
+        "updated_at": ts(row["updated_at"]),
+        "deleted": False,
+        "deleted_at": None,
+    }
+
+
+def get_encryption(req: ApiRequest) -> Reply:
+    req.authorize("volume_extension:volume_type_encryption:get")
+    s_ = svc(req)
+    with s_.db.read() as conn:
+        s_.types.get(conn, req.params["type_id"])
+        row = s_.types.encryption(conn, req.params["type_id"])
+    return Reply(200, _encryption_view(row) if row else {})
+
+
+def create_encryption(req: ApiRequest) -> Reply:
+    req.authorize("volume_extension:volume_type_encryption:create")
+    body = dict(req.body["encryption"])
+    if body.get("key_size") is not None:
+        body["key_size"] = int(body["key_size"])
+    s_ = svc(req)
+    with s_.db.write() as conn:
+        result = s_.types.set_encryption(conn, req.params["type_id"], body, create=True)
+    return Reply(200, {"encryption": result})
+
+
+def update_encryption(req: ApiRequest) -> Reply:
+    req.authorize("volume_extension:volume_type_encryption:update")
+    body = dict(req.body["encryption"])
+    if body.get("key_size") is not None:
+        body["key_size"] = int(body["key_size"])
+    s_ = svc(req)
+    with s_.db.write() as conn:
+        result = s_.types.set_encryption(conn, req.params["type_id"], body, create=False)
+    return Reply(200, {"encryption": result})
+
+
+def show_encryption_item(req: ApiRequest) -> Reply:
+    req.authorize("volume_extension:volume_type_encryption:get")
+    s_ = svc(req)
+    with s_.db.read() as conn:
+        s_.types.get(conn, req.params["type_id"])
+        row = s_.types.encryption(conn, req.params["type_id"])
+    specs = _encryption_view(row) if row else {}
+    key = req.params["key"]
+    if key not in specs:
+        raise e.NotFound(
+            f"Volume type encryption for type {req.params['type_id']} does not exist.",
+            kind="VolumeTypeEncryptionNotFound",
+        )
+    return Reply(200, {key: specs[key]})
+
+
+def delete_encryption(req: ApiRequest) -> Reply:
+    req.authorize("volume_extension:volume_type_encryption:delete")
+    with svc(req).db.write() as conn:
+        svc(req).types.delete_encryption(conn, req.params["type_id"])
     return Reply(202)

@@ -313,3 +313,25 @@ def delete_metadata_item(req: ApiRequest) -> Reply:
     req.authorize("volume:delete_volume_metadata", target(row))
     svc(req).volumes.delete_metadata(row["id"], req.ctx.project_id, admin(req), req.params["key"])
     return Reply(200)
+
+
+# -- encryption metadata -------------------------------------------------------------------------
+
+
+def encryption_metadata(req: ApiRequest) -> Reply:
+    row = load(req)
+    req.authorize("volume_extension:volume_encryption_metadata", target(row))
+    with svc(req).db.read() as conn:
+        enc = svc(req).types.encryption(conn, row["volume_type_id"])
+    body: dict[str, Any] = {"encryption_key_id": row["encryption_key_id"]}
+    if enc is not None:
+        body.update({k: enc[k] for k in ("control_location", "cipher", "key_size", "provider")})
+    return Reply(200, body)
+
+
+def encryption_metadata_item(req: ApiRequest) -> Reply:
+    body = encryption_metadata(req).body
+    key = req.params["key"]
+    if key not in body:
+        raise e.NotFound("The resource could not be found.", kind="KeyError")
+    return Reply(200, body[key])

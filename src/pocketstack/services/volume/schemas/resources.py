@@ -143,6 +143,17 @@ default_type_set: dict[str, Any] = {
     "properties": {"default_type": p.obj({"volume_type": p.name}, ("volume_type",))},
 }
 
+_encryption: dict[str, Any] = {
+    "key_size": {"type": ["string", "integer", "null"], "minimum": 0, "maximum": p.DB_MAX_INT},
+    "provider": {"type": "string", "minLength": 0, "maxLength": 255},
+    "control_location": {"enum": ["front-end", "back-end"]},
+    "cipher": {"type": ["string", "null"], "minLength": 0, "maxLength": 255},
+}
+encryption_create = p.obj(
+    {"encryption": p.obj(_encryption, ("provider", "control_location"), additional=True)}, ("encryption",)
+)
+encryption_update = p.obj({"encryption": p.obj(_encryption, additional=True)}, ("encryption",))
+
 # -- QoS specs -------------------------------------------------------------------------------
 
 qos_create = p.obj(

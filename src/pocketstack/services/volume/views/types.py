@@ -34,6 +34,21 @@ def volume_type(row: Row, *, extra_specs: bool, sensitive: bool, qos_id: bool, a
     return body
 
 
+def volume_type_managed(row: Row, *, access: bool) -> dict[str, Any]:
+    """What create/update answer (Cinder's types_manage uses the older view builder:
+    every extra spec, no qos_specs_id; create adds os-volume-type-access:is_public)."""
+    body: dict[str, Any] = {
+        "id": row["id"],
+        "name": row["name"],
+        "is_public": bool(row["is_public"]),
+        "extra_specs": dict(row.get("extra_specs") or {}),
+        "description": row["description"],
+    }
+    if access:
+        body["os-volume-type-access:is_public"] = bool(row["is_public"])
+    return body
+
+
 def qos(row: Row, links: Links) -> dict[str, Any]:
     return {
         "qos_specs": {
