@@ -271,7 +271,7 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
 def neutron(kind: str, **values: Any) -> ApiError:
     """The ApiError Neutron raises as ``kind`` (e.g. ``neutron("NetworkNotFound", net_id=x)``)."""
     status, template = EXCEPTIONS[kind]
-    return _STATUS[status](template % values, kind=kind)
+    return _STATUS[status](template % values, kind=kind, neutron=True)
 
 
 def http(status: int, message: str) -> ApiError:
@@ -330,6 +330,6 @@ def render_error(exc: ApiError, req: ApiRequest | None) -> ErrorReply:
     elif exc.status == 500:
         kind = "HTTPInternalServerError"
         message = "Request Failed: internal server error while processing your request."
-    else:
+    elif not exc.extra.get("neutron"):
         kind = _CORE_KINDS.get(kind, kind)
     return ErrorReply(exc.status, {"NeutronError": {"type": kind, "message": message, "detail": exc.detail}})
