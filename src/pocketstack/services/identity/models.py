@@ -357,3 +357,32 @@ trust_roles = sa.Table(
     sa.Column("trust_id", sa.String(64), sa.ForeignKey("identity_trusts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("role_id", sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"), primary_key=True),
 )
+
+# Unified limits: default limits per service/region/resource, and project or domain overrides.
+registered_limits = sa.Table(
+    "identity_registered_limits",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("service_id", sa.String(64), nullable=False),
+    sa.Column("region_id", sa.String(255), nullable=True),
+    sa.Column("resource_name", sa.String(255), nullable=False),
+    sa.Column("default_limit", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+)
+
+limits = sa.Table(
+    "identity_limits",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("project_id", sa.String(64), nullable=True, index=True),
+    sa.Column("domain_id", sa.String(64), nullable=True),
+    sa.Column(
+        "registered_limit_id",
+        sa.String(64),
+        sa.ForeignKey("identity_registered_limits.id"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("resource_limit", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+)

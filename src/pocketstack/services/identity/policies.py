@@ -443,6 +443,23 @@ _EXTENSIONS: list[tuple[str, str, tuple[str, ...] | None]] = [
         ("system", "project"),
     ),
     ("identity:remove_endpoint_from_project", "rule:admin_required", ("system", "project")),
+    ("identity:get_limit_model", "", ("system", "domain", "project")),
+    (
+        "identity:get_limit",
+        "rule:admin_required or (role:reader and system_scope:all) or (domain_id:%(target.limit.domain.id)s or "
+        "domain_id:%(target.limit.project.domain_id)s) or (project_id:%(target.limit.project_id)s and "
+        "not None:%(target.limit.project_id)s)",
+        ("system", "domain", "project"),
+    ),
+    ("identity:list_limits", "", ("system", "domain", "project")),
+    ("identity:create_limits", "rule:admin_required", ("system", "project")),
+    ("identity:update_limit", "rule:admin_required", ("system", "project")),
+    ("identity:delete_limit", "rule:admin_required", ("system", "project")),
+    ("identity:get_registered_limit", "", ("system", "domain", "project")),
+    ("identity:list_registered_limits", "", ("system", "domain", "project")),
+    ("identity:create_registered_limits", "rule:admin_required", ("system", "project")),
+    ("identity:update_registered_limit", "rule:admin_required", ("system", "project")),
+    ("identity:delete_registered_limit", "rule:admin_required", ("system", "project")),
 ]
 
 DEFAULTS = [rule(name, check, scopes) for name, check, scopes in (*_TABLE, *_EXTENSIONS)]

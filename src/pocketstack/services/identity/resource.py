@@ -290,6 +290,7 @@ class Resources(Store):
             conn.execute(m.app_creds.delete().where(m.app_creds.c.project_id.in_(gone)))
             conn.execute(m.credentials.delete().where(m.credentials.c.project_id.in_(gone)))
             conn.execute(m.trusts.delete().where(m.trusts.c.project_id.in_(gone)))
+            conn.execute(m.limits.delete().where(m.limits.c.project_id.in_(gone)))
             conn.execute(m.project_endpoints.delete().where(m.project_endpoints.c.project_id.in_(gone)))
             conn.execute(m.project_endpoint_groups.delete().where(m.project_endpoint_groups.c.project_id.in_(gone)))
             conn.execute(p.delete().where(p.c.id.in_(gone)))

@@ -261,3 +261,59 @@ trust_create = wrapped(
         required=["trustor_user_id", "trustee_user_id", "impersonation"],
     ),
 )
+
+# -- unified limits ----------------------------------------------------------------------------------
+
+_limit_value = {"type": "integer", "minimum": -1, "maximum": 0x7FFFFFFF}
+_region_id = {"type": ["string", "null"], "minLength": 1, "maxLength": 255}
+_service_id = {"type": "string", "format": "uuid"}
+_registered_limit_props = {
+    "service_id": _service_id,
+    "region_id": _region_id,
+    "resource_name": name,
+    "default_limit": _limit_value,
+    "description": nullable({"type": "string"}),
+}
+registered_limits_create = obj(
+    {
+        "registered_limits": {
+            "type": "array",
+            "minItems": 1,
+            "items": obj(
+                _registered_limit_props, required=["service_id", "resource_name", "default_limit"], additional=False
+            ),
+        }
+    },
+    required=["registered_limits"],
+    additional=False,
+)
+registered_limit_update = wrapped("registered_limit", obj(_registered_limit_props, additional=False))
+_limit_props = {
+    "project_id": nullable(id_string),
+    "domain_id": nullable(id_string),
+    "service_id": _service_id,
+    "region_id": _region_id,
+    "resource_name": name,
+    "resource_limit": _limit_value,
+    "description": nullable({"type": "string"}),
+}
+limits_create = obj(
+    {
+        "limits": {
+            "type": "array",
+            "minItems": 1,
+            "items": obj(
+                _limit_props,
+                required=["service_id", "resource_name", "resource_limit"],
+                additional=False,
+                oneOf=[{"required": ["domain_id"]}, {"required": ["project_id"]}],
+            ),
+        }
+    },
+    required=["limits"],
+    additional=False,
+)
+limit_update = wrapped(
+    "limit",
+    obj({"resource_limit": _limit_value, "description": nullable({"type": "string"})}, additional=False),
+)

@@ -11,6 +11,7 @@ from pocketstack.services.identity.catalog import Catalog
 from pocketstack.services.identity.credentials import Credentials
 from pocketstack.services.identity.endpoint_filter import EndpointFilter
 from pocketstack.services.identity.identities import Identities
+from pocketstack.services.identity.limits import Limits
 from pocketstack.services.identity.policy_store import PolicyStore
 from pocketstack.services.identity.resource import DEFAULT_DOMAIN_ID, Resources
 from pocketstack.services.identity.tokens import TokenProvider
@@ -32,6 +33,7 @@ class IdentityService:
         self.policies = PolicyStore(db, settings)
         self.endpoint_filter = EndpointFilter(db, settings)
         self.trusts = Trusts(db, settings, self.assignments)
+        self.limits = Limits(db, settings)
         self.catalog.endpoint_filter = self.endpoint_filter
         self.auth = Authenticator(self)
 

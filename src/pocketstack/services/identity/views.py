@@ -377,3 +377,29 @@ def trust(row: Row, base: str, roles: Sequence[Row] | None = None) -> dict[str, 
         body["roles"] = [role(r, base) for r in roles]
         body["roles_links"] = {"self": f"{base}/v3/OS-TRUST/trusts/{row['id']}/roles", "previous": None, "next": None}
     return body
+
+
+def registered_limit(row: Row, base: str) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "service_id": row["service_id"],
+        "region_id": row["region_id"],
+        "resource_name": row["resource_name"],
+        "default_limit": row["default_limit"],
+        "description": row["description"],
+        "links": _links(base, f"registered_limits/{row['id']}"),
+    }
+
+
+def limit(row: Row, base: str) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "project_id": row["project_id"],
+        "domain_id": row["domain_id"],
+        "service_id": row["service_id"],
+        "region_id": row["region_id"],
+        "resource_name": row["resource_name"],
+        "resource_limit": row["resource_limit"],
+        "description": row["description"],
+        "links": _links(base, f"limits/{row['id']}"),
+    }
