@@ -274,6 +274,7 @@ class ImageService:
         source_image_id: str | None = None,
         min_disk: int = 0,
         min_ram: int = 0,
+        image_id: str | None = None,
     ) -> dict[str, Any]:
         """Register an image and give it data at once (snapshots, upload-to-image): active."""
         props = {k: (v if v is None or isinstance(v, str) else str(v)) for k, v in (properties or {}).items()}
@@ -285,6 +286,8 @@ class ImageService:
             "min_disk": min_disk,
             "min_ram": min_ram,
         }
+        if image_id is not None:
+            base["id"] = image_id
         from pocketstack.services.image.requests import check_schema
 
         check_schema({**{k: v for k, v in base.items() if v is not None}, **props})

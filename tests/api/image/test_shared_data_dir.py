@@ -1,0 +1,37 @@
+"""Two server processes on one data dir are one image service: data uploaded through one
+is downloaded through the other, and a restart keeps images and their data."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.api.image.util import Glance
+from tests.server import Server
+
+
+@pytest.mark.slow
+def test_two_processes_and_a_restart(tmp_path: Path) -> None:
+    a = Server(tmp_path / "cloud").start()
+    b = Server(tmp_path / "cloud").start()
+    try:
+        ga, gb = Glance(a, a.token("demo", "demo")), Glance(b, b.token("demo", "demo"))
+        cirros = [i for i in ga.list().json()["images"] if i["name"] == "cirros-0.6.3-x86_64-disk"]
+        assert len(cirros) == 1  # bootstrapped once, though both processes ran bootstrap
+        data = os.urandom(1_000_000)
+        image = ga.create(disk_format="raw", container_format="bare")
+        assert gb.upload(image["id"], data).status_code == 204
+        assert ga.show(image["id"])["checksum"] == hashlib.md5(data).hexdigest()
+        assert ga.get(f"/v2/images/{image['id']}/file").content == data
+        # a second upload through the other process is refused: the image is active now
+        assert ga.upload(image["id"], b"again").status_code == 409
+        b.stop()
+        a.restart()
+        ga = Glance(a, a.token("demo", "demo"))
+        assert ga.get(f"/v2/images/{image['id']}/file").content == data
+    finally:
+        a.stop()
+        b.stop()
