@@ -70,3 +70,15 @@ def test_ec2_credentials_are_the_owners(server: Server, admin_token: str, member
         assert c.delete(f"/v3/users/{user}/credentials/OS-EC2/{cred['access']}").status_code == 204
         assert c.get(f"/v3/users/{user}/credentials/OS-EC2/{cred['access']}").status_code == 404
         assert c.post(f"/v3/users/{user}/credentials/OS-EC2", json={"tenant_id": "nope"}).status_code == 404
+
+
+def test_revoke_events_list_revoked_tokens(server: Server, admin_token: str, member_token: str) -> None:
+    victim = server.token("demo", "demo")
+    with server.http(admin_token) as c:
+        audit = c.get("/v3/auth/tokens", headers={"X-Subject-Token": victim}).json()["token"]["audit_ids"][0]
+        assert c.delete("/v3/auth/tokens", headers={"X-Subject-Token": victim}).status_code == 204
+        events = c.get("/v3/OS-REVOKE/events").json()["events"]
+        assert any(e.get("audit_id") == audit and e["issued_before"].endswith(".000000Z") for e in events)
+        assert c.get("/v3/OS-REVOKE/events", params={"since": "nonsense"}).status_code == 400
+    with server.http(member_token) as c:
+        assert c.get("/v3/OS-REVOKE/events").status_code == 403

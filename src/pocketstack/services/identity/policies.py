@@ -443,6 +443,7 @@ _EXTENSIONS: list[tuple[str, str, tuple[str, ...] | None]] = [
         ("system", "project"),
     ),
     ("identity:remove_endpoint_from_project", "rule:admin_required", ("system", "project")),
+    ("identity:list_revoke_events", "rule:service_or_admin", ("system", "project")),
     ("identity:get_limit_model", "", ("system", "domain", "project")),
     (
         "identity:get_limit",

@@ -14,6 +14,7 @@ from pocketstack.services.identity.api import (
     limits,
     policies,
     resource,
+    revoke,
     roles,
     trusts,
     users,
@@ -127,6 +128,7 @@ ROUTES: list[Route] = [
     R("DELETE", "/v3/OS-TRUST/trusts/{trust_id}", trusts.delete_trust),
     R("GET", "/v3/OS-TRUST/trusts/{trust_id}/roles", trusts.list_trust_roles),
     R("GET", "/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}", trusts.get_trust_role),
+    R("GET", "/v3/OS-REVOKE/events", revoke.list_events),
     # unified limits
     R("GET", "/v3/limits/model", limits.get_model),
     R("GET", "/v3/registered_limits", limits.list_registered),

@@ -403,3 +403,16 @@ def limit(row: Row, base: str) -> dict[str, Any]:
         "description": row["description"],
         "links": _links(base, f"limits/{row['id']}"),
     }
+
+
+def revoke_event(row: Row) -> dict[str, Any]:
+    """An OS-REVOKE event: only the attributes it matches on, and its times."""
+    event: dict[str, Any] = {
+        k: row[k] for k in ("user_id", "domain_id", "project_id", "audit_id", "audit_chain_id") if row.get(k)
+    }
+    if row.get("expires_at") is not None:
+        event["expires_at"] = row["expires_at"].strftime("%Y-%m-%dT%H:%M:%SZ")
+    for key in ("issued_before", "revoked_at"):
+        if row.get(key) is not None:
+            event[key] = iso_micro_z(row[key].replace(microsecond=0))
+    return event
