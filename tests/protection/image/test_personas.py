@@ -180,6 +180,14 @@ CASES: list[Case] = [
     ("read the schemas", lambda w: ("GET", "/v2/schemas/images", {}), expect(200, 200, 200, 200)),
     ("read the import info", lambda w: ("GET", "/v2/info/import", {}), expect(200, 200, 200, 200)),
     ("version discovery", lambda w: ("GET", "/versions", {}), expect(200, 200, 200, 200, anon=200)),
+    ("an image's tasks", lambda w: ("GET", f"/v2/images/{_private(w)}/tasks", {}), expect(200, 200, 200, 404)),
+    ("list metadef namespaces", lambda w: ("GET", "/v2/metadefs/namespaces", {}), expect(200, 200, 200, 200)),
+    ("list metadef resource types", lambda w: ("GET", "/v2/metadefs/resource_types", {}), expect(200, 200, 200, 200)),
+    (
+        "create a metadef namespace",
+        lambda w: ("POST", "/v2/metadefs/namespaces", {"json": {"namespace": "OS::Test::" + uuid.uuid4().hex}}),
+        expect(201, 403, 403, 403),
+    ),
 ]
 
 

@@ -49,6 +49,7 @@ ROUTES: list[Route] = [
     R("GET", IMAGE, images.get_image),
     R("PATCH", IMAGE, images.update_image, body=RAW_BODY),
     R("DELETE", IMAGE, images.delete_image),
+    R("GET", IMAGE + "/tasks", images.image_tasks),
     R("POST", IMAGE + "/actions/deactivate", images.deactivate, body=NO_BODY),
     R("POST", IMAGE + "/actions/reactivate", images.reactivate, body=NO_BODY),
     R("PUT", IMAGE + "/tags/{tag_value}", images.add_tag, body=NO_BODY),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.core.errors import PayloadTooLarge
-from pocketstack.services.image import listing, requests, updates, views
+from pocketstack.core.errors import ApiError, PayloadTooLarge
+from pocketstack.services.image import errors, listing, requests, updates, views
 from pocketstack.services.image.api.common import svc
 from pocketstack.services.image.data import IMPORT_METHODS
 
@@ -69,3 +69,14 @@ def add_tag(req: ApiRequest) -> Reply:
 def delete_tag(req: ApiRequest) -> Reply:
     svc(req).delete_tag(req.ctx, req.params["image_id"], req.params["tag_value"])
     return Reply(204)
+
+
+def image_tasks(req: ApiRequest) -> Reply:
+    """The import tasks of an image (pocketstack runs imports at once and keeps none)."""
+    try:
+        svc(req).show(req.ctx, req.params["image_id"])
+    except ApiError as exc:
+        if exc.status in (403, 404):
+            raise errors.not_found() from None
+        raise
+    return Reply(200, {"tasks": []})
