@@ -261,3 +261,16 @@ def test_other_projects_cannot_touch_data(server: Server, member: Glance) -> Non
     missing = str(uuid.uuid4())
     r = member.upload(missing, b"x")
     assert r.status_code == 404 and _msg(r).startswith(f"No image found with ID {missing}")
+
+
+def test_import_without_formats_fails_back_to_queued(server: Server, member: Glance) -> None:
+    image = member.create()
+    r = member.request(
+        "PUT", f"/v2/images/{image['id']}/stage", content=b"abc", headers={"Content-Type": "application/octet-stream"}
+    )
+    assert r.status_code == 204
+    r = member.request("POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "glance-direct"}})
+    assert r.status_code == 202  # as Glance: the import task fails afterwards
+    after = member.show(image["id"])
+    assert after["status"] == "queued" and after["size"] is None
+    assert not (_images_dir(server) / "staging" / image["id"]).exists()

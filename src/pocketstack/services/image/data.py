@@ -167,8 +167,10 @@ class ImageData:
             self.access.enforce("modify_image", ctx, image)
             check_transition(status, "importing")
             repo.update(conn, image_id, status="importing")
-        got = self.store.take_staged(image_id)
+        got = None
         try:
+            check_formats_set(image.row)  # Glance's task fails on this, after the 202
+            got = self.store.take_staged(image_id)
             if got is None:
                 raise errors.conflict("No staged data")
             virtual_size = formats.check(bytes(got.head), got.size, image["disk_format"], image["container_format"])
