@@ -186,13 +186,30 @@ def compute(cloud: CloudInfo) -> Sections:
 
 
 def network(cloud: CloudInfo) -> Sections:
-    """First cut; the network service's owner refines it (network-feature-enabled)."""
+    """Neutron as pocketstack runs it (ML2/OVN-like): the extensions it lists (so Tempest
+    skips agents, DVR, metering, QoS, RBAC …), IPv6 with address modes, port security,
+    floating IPs on DevStack's ``public`` network."""
     nets = cloud.get("/networking/v2.0/networks", **{"router:external": "true"}).get("networks", [])
-    opts = {"catalog_type": "network", "region": cloud.region, "endpoint_type": "publicURL"}
+    extensions = [e["alias"] for e in cloud.get("/networking/v2.0/extensions").get("extensions", [])]
+    opts = {
+        "catalog_type": "network",
+        "region": cloud.region,
+        "endpoint_type": "publicURL",
+        "build_timeout": "60",
+        "build_interval": "1",
+    }
     if nets:
         opts["public_network_id"] = nets[0]["id"]
         opts["floating_network_name"] = nets[0]["name"]
-    return {"network": opts, "network-feature-enabled": {}}
+    features = {
+        "api_extensions": ",".join(extensions),
+        "ipv6": "true",
+        "ipv6_subnet_attributes": "true",
+        "port_security": "true",
+        "floating_ips": "true",
+        "port_admin_state_change": "true",
+    }
+    return {"network": opts, "network-feature-enabled": features}
 
 
 def volume(cloud: CloudInfo) -> Sections:

@@ -260,6 +260,8 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
         400,
         "Only allowed to update rules for one security profile at a time",
     ),
+    # agents
+    "AgentNotFound": (404, "Agent %(id)s could not be found."),
     # tags
     "TagNotFound": (404, "Tag %(tag)s could not be found."),
     "TagResourceNotFound": (404, "Resource %(resource)s %(resource_id)s could not be found."),

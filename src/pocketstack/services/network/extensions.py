@@ -6,6 +6,11 @@ from __future__ import annotations
 
 # alias -> (name, description, updated)
 EXTENSIONS: dict[str, tuple[str, str, str]] = {
+    "agent": (
+        "agent",
+        "The agent management extension.",
+        "2013-02-03T10:00:00-00:00",
+    ),
     "allowed-address-pairs": (
         "Allowed Address Pairs",
         "Provides allowed address pairs",
@@ -115,6 +120,11 @@ EXTENSIONS: dict[str, tuple[str, str, str]] = {
         "Pagination support",
         "Extension that indicates that pagination is enabled.",
         "2016-06-12T00:00:00-00:00",
+    ),
+    "service-type": (
+        "Neutron Service Type Management",
+        "API for retrieving service providers for Neutron advanced services",
+        "2013-01-20T00:00:00-00:00",
     ),
     "sorting": (
         "Sorting support",

@@ -298,7 +298,10 @@ class Networks:
             self.delete_in(conn, network_id)
 
     def delete_in(self, conn: Connection, network_id: str) -> None:
-        p = m.ports
+        p, f = m.ports, m.floatingips
+        # floating IPs nobody uses go with their external network (upstream's L3 hook)
+        for fip in many(conn, sa.select(f).where(f.c.floating_network_id == network_id, f.c.fixed_port_id.is_(None))):
+            self.svc.floatingips.delete_in(conn, fip)
         busy = [
             pid
             for (pid,) in conn.execute(

@@ -65,7 +65,12 @@ _TABLE: list[tuple[str, str, tuple[str, ...] | None]] = [
     ("admin_or_ext_parent_owner", "rule:context_is_admin or project_id:%(ext_parent:project_id)s", None),
     ("ext_parent_owner", "project_id:%(ext_parent:project_id)s", None),
     ("sg_owner", "project_id:%(security_group:project_id)s", None),
+    ("create_agent", "rule:admin_only", ("project",)),
+    ("get_agent", "rule:admin_only", ("project",)),
+    ("update_agent", "rule:admin_only", ("project",)),
+    ("delete_agent", "rule:admin_only", ("project",)),
     ("get_availability_zone", "role:reader", ("project",)),
+    ("get_service_provider", "role:reader", ("project",)),
     ("create_floatingip", "(rule:admin_only) or (role:member and project_id:%(project_id)s)", ("project",)),
     (
         "create_floatingip:floating_ip_address",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pocketstack.core.timeutils import utcnow
 from pocketstack.services.network.access import Access
 from pocketstack.services.network.compute import ComputeContract
 from pocketstack.services.network.floatingips import FloatingIPs
@@ -25,6 +26,7 @@ class NetworkService(ComputeContract):
         self.db = cloud.db
         self.settings = cloud.settings
         self.access = Access(policy)
+        self.started = utcnow()
         self.networks = Networks(self)
         self.subnets = Subnets(self)
         self.subnetpools = SubnetPools(self)

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.services.network import ipam, views
+from pocketstack.services.network import agents, ipam, views
 from pocketstack.services.network import models as m
 from pocketstack.services.network.api.common import caller, select, svc
 from pocketstack.services.network.attributes import fields_param
@@ -134,3 +134,56 @@ def show_ip_availability(req: ApiRequest) -> Reply:
     if not svc(req).access.allowed(req.ctx, "get_network_ip_availability", items[0]):
         raise http(404, "The resource could not be found.")
     return Reply(200, {"network_ip_availability": select(items[0], set(), fields_param(req.query))})
+
+
+# -- agents -----------------------------------------------------------------------------------
+
+_AGENT_FILTERS = ("id", "agent_type", "binary", "topic", "host", "admin_state_up", "alive", "description",
+                  "availability_zone")  # fmt: skip
+
+
+def _agent_view(agent: dict[str, Any]) -> dict[str, Any]:
+    out = dict(agent)
+    for key in ("created_at", "started_at", "heartbeat_timestamp"):
+        out[key] = agent[key].strftime("%Y-%m-%d %H:%M:%S")
+    return out
+
+
+def list_agents(req: ApiRequest) -> Reply:
+    s = svc(req)
+    unknown = [k for k in req.query if k not in (*_AGENT_FILTERS, "fields", "limit", "marker", "sort_key", "sort_dir")]
+    if unknown:
+        raise http(400, f"{unknown} is invalid attribute for filtering")
+    items = []
+    for agent in agents.agents(s.settings, s.started):
+        view_ = _agent_view(agent)
+        wanted = {k: {v.lower() for v in vals} for k, vals in req.query.items() if k in _AGENT_FILTERS}
+        matches = all(str(view_[k]).lower() in vals for k, vals in wanted.items())
+        if matches and s.access.allowed(req.ctx, "get_agent", view_):
+            items.append(select(view_, set(), fields_param(req.query)))
+    return Reply(200, {"agents": items})
+
+
+def show_agent(req: ApiRequest) -> Reply:
+    s = svc(req)
+    for agent in agents.agents(s.settings, s.started):
+        if agent["id"] == req.params["agent_id"]:
+            view_ = _agent_view(agent)
+            if not s.access.allowed(req.ctx, "get_agent", view_):
+                break
+            return Reply(200, {"agent": select(view_, set(), fields_param(req.query))})
+    raise neutron("AgentNotFound", id=req.params["agent_id"])
+
+
+# -- service providers -------------------------------------------------------------------------
+
+# What ML2/OVN registers: the OVN L3 driver as the default router provider.
+SERVICE_PROVIDERS = ({"service_type": "L3_ROUTER_NAT", "name": "ovn", "default": True},)
+
+
+def list_service_providers(req: ApiRequest) -> Reply:
+    access = svc(req).access
+    items = [dict(p) for p in SERVICE_PROVIDERS if access.allowed(req.ctx, "get_service_provider", p)]
+    wanted = {k: set(v) for k, v in req.query.items() if k in ("service_type", "name")}
+    items = [i for i in items if all(str(i[k]) in vals for k, vals in wanted.items())]
+    return Reply(200, {"service_providers": [select(i, set(), fields_param(req.query)) for i in items]})
