@@ -163,7 +163,7 @@ def compute(cloud: CloudInfo) -> Sections:
     """First cut; the compute service's owner refines it (flags in compute-feature-enabled)."""
     root = cloud.get("/compute/")
     versions = root.get("versions", [root.get("version", {})])
-    current = next((v for v in versions if v.get("id") == "v2.1"), {})
+    current: dict[str, Any] = next((v for v in versions if v.get("id") == "v2.1"), {})
     images = cloud.get("/image/v2/images", status="active").get("images", []) if cloud.has("image") else []
     flavors = sorted(cloud.get("/compute/v2.1/flavors/detail").get("flavors", []), key=lambda f: f.get("ram", 0))
     opts = {
