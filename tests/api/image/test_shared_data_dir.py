@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,31 @@ def test_two_processes_and_a_restart(tmp_path: Path) -> None:
     finally:
         a.stop()
         b.stop()
+
+
+@pytest.mark.slow
+def test_restart_recovers_a_crashed_upload(tmp_path: Path) -> None:
+    server = Server(tmp_path / "cloud").start()
+    try:
+        g = Glance(server, server.token("demo", "demo"))
+        image = g.create(disk_format="raw", container_format="bare")
+        server.stop()
+        # what a crash mid-upload leaves: the image saving, a temporary file nobody writes
+        db = sqlite3.connect(server.data_dir / "pocketstack.db")
+        with db:
+            db.execute(
+                "UPDATE image_images SET status = 'saving', updated_at = '2000-01-01 00:00:00' WHERE id = ?",
+                (image["id"],),
+            )
+        db.close()
+        part = server.data_dir / "images" / ".incoming" / f"{image['id']}.abc.part"
+        part.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(b"half")
+        os.utime(part, (0, 0))
+        server.start()
+        g = Glance(server, server.token("demo", "demo"))
+        assert g.show(image["id"])["status"] == "queued"
+        assert not part.exists()
+        assert g.upload(image["id"], b"whole").status_code == 204
+    finally:
+        server.stop()

@@ -23,6 +23,7 @@ CIRROS_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "pocketstack:image:" + CIRROS_NAM
 
 def bootstrap(svc: ImageService, admin_project_id: str | None) -> None:
     svc.metadefs.seed_resource_types()
+    svc.data.recover()
     if not svc.config.bootstrap_image:
         return
     with svc.db.read() as conn:

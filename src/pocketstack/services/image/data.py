@@ -9,13 +9,18 @@ and puts the image back to ``queued``.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import IO
+
+import sqlalchemy as sa
 
 from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import ApiError
 from pocketstack.services.image import errors, formats, repo
+from pocketstack.services.image import models as m
 from pocketstack.services.image.service import ImageService, check_formats_set, check_transition
 from pocketstack.services.image.store import Incomplete, Reader, Received, TooLarge
 
@@ -78,13 +83,13 @@ class ImageData:
         except Exception:
             log.exception("could not restore image %s to queued", image_id)
 
-    async def _receive(self, stream: Reader | None, expected: int | None) -> Received:
+    async def _receive(self, stream: Reader | None, expected: int | None, image_id: str) -> Received:
         if stream is None:
             raise errors.bad_request("Body expected in request.")
         limit = self.svc.config.max_image_size
         if expected is not None and expected > limit:
             raise TooLarge()
-        return await self.store.receive(stream, limit=limit, expected=expected)
+        return await self.store.receive(stream, limit=limit, expected=expected, image_id=image_id)
 
     def _inspect(self, image_id: str, got: Received) -> int | None:
         with self.db.read() as conn:
@@ -113,7 +118,7 @@ class ImageData:
         got: Received | None = None
         done = False
         try:
-            got = await self._receive(stream, expected)
+            got = await self._receive(stream, expected, image_id)
             virtual_size = self._inspect(image_id, got)
             self._finish(image_id, got, virtual_size, "saving")
             done = True
@@ -136,7 +141,7 @@ class ImageData:
         try:
             if self.store.staged_path(image_id).exists():
                 raise errors.conflict(f"The image {image_id} has data on staging")
-            got = await self._receive(stream, expected)
+            got = await self._receive(stream, expected, image_id)
             with self.db.write() as conn:
                 row = repo.get_row(conn, image_id)
                 if row is None or row["status"] != "uploading":
@@ -182,6 +187,29 @@ class ImageData:
                 self.store.discard(got.path)
             self.store.unstage(image_id)
             self._restore(image_id, "importing")
+
+    # -- recovery ---------------------------------------------------------------------------
+
+    def recover(self, stale_after: float = 3600.0) -> int:
+        """After a crash: images left ``saving``/``importing`` with nobody writing their data
+        for ``stale_after`` seconds go back to ``queued``; stale temporary files go away."""
+        cutoff = time.time() - stale_after
+        self.store.sweep(cutoff)
+        busy = self.store.busy_images(cutoff)
+        when = datetime.fromtimestamp(cutoff, UTC).replace(tzinfo=None)
+        done = 0
+        with self.db.write() as conn:
+            rows = conn.execute(
+                sa.select(m.images.c.id).where(
+                    m.images.c.status.in_(("saving", "importing")),
+                    m.images.c.deleted == sa.false(),
+                    m.images.c.updated_at < when,
+                )
+            ).scalars()
+            for image_id in [str(r) for r in rows if str(r) not in busy]:
+                repo.update(conn, image_id, status="queued", size=None, virtual_size=None)
+                done += 1
+        return done
 
     # -- download ------------------------------------------------------------------------------
 

@@ -11,9 +11,8 @@ import asyncio
 import contextlib
 import hashlib
 import os
-import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -78,15 +77,30 @@ class ImageStore:
     def staged_path(self, image_id: str) -> Path:
         return self.staging / image_id
 
-    def _temp(self) -> Path:
+    def _temp(self, image_id: str = "data") -> Path:
         self._ensure()
-        return self.incoming / f"{uuid.uuid4().hex}.part"
+        return self.incoming / f"{image_id}.{uuid.uuid4().hex}.part"
+
+    def busy_images(self, newer_than: float) -> set[str]:
+        """Images whose data is being written (a temporary file touched since ``newer_than``)."""
+        if not self.incoming.exists():
+            return set()
+        return {p.name.split(".", 1)[0] for p in self.incoming.glob("*.part") if _mtime(p) >= newer_than}
+
+    def sweep(self, older_than: float) -> int:
+        """Remove temporary files nobody has written since ``older_than`` (a crashed upload's)."""
+        if not self.incoming.exists():
+            return 0
+        stale = [p for p in self.incoming.glob("*.part") if _mtime(p) < older_than]
+        for p in stale:
+            self.discard(p)
+        return len(stale)
 
     # -- writing ---------------------------------------------------------------------
 
-    async def receive(self, stream: Reader, *, limit: int, expected: int | None) -> Received:
+    async def receive(self, stream: Reader, *, limit: int, expected: int | None, image_id: str = "data") -> Received:
         """Stream a request body into a temporary file; the caller commits or discards it."""
-        got = Received(self._temp())
+        got = Received(self._temp(image_id))
         fh = await asyncio.to_thread(got.path.open, "wb")
         try:
             pending: list[bytes] = []
@@ -140,7 +154,7 @@ class ImageStore:
         staged = self.staged_path(image_id)
         if not staged.exists():
             return None
-        got = Received(self._temp())
+        got = Received(self._temp(image_id))
         with staged.open("rb") as src, got.path.open("wb") as dst:
             while block := src.read(CHUNK):
                 _write(dst, got, block)
@@ -157,9 +171,6 @@ class ImageStore:
 
     def unstage(self, image_id: str) -> None:
         self.discard(self.staged_path(image_id))
-
-    def usage_bytes(self) -> int:
-        return sum(p.stat().st_size for p in self.root.glob("*") if p.is_file())
 
     # -- reading ---------------------------------------------------------------------
 
@@ -181,6 +192,13 @@ class ImageStore:
             fh.close()
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")  # just committed or discarded: not stale
+
+
 def _write(fh: IO[bytes], got: Received, block: bytes) -> None:
     got.add(block)
     fh.write(block)
@@ -189,8 +207,3 @@ def _write(fh: IO[bytes], got: Received, block: bytes) -> None:
 def _close(fh: IO[bytes]) -> None:
     fh.flush()
     fh.close()
-
-
-def remove_tree(path: Path, keep: Callable[[Path], bool] = lambda _p: False) -> None:
-    if path.exists() and not keep(path):
-        shutil.rmtree(path, ignore_errors=True)
