@@ -293,22 +293,31 @@ class ImageService:
         check_schema({**{k: v for k, v in base.items() if v is not None}, **props})
         _, image = self.create(ctx, NewImage(base, props, []))
         try:
-            if source_image_id is not None:
-                with self.db.read() as conn:
-                    source = self.find(conn, ctx, source_image_id)
-                self.access.enforce("download_image", ctx, source)
-                if source["location"] is None:
-                    raise errors.conflict(f"Image {source_image_id} has no data")
+            source = self._readable_source(ctx, source_image_id) if source_image_id else None
+            if source is not None:
                 got = self.store.copy(source["location"])
+            elif source_image_id is not None and data is None:
+                # a snapshot whose base image is gone (or unreadable): the simulated disk
+                disk = formats.tiny_qcow2((min_disk or 1) << 30) if disk_format == "qcow2" else b""
+                got = self.store.write_bytes(disk)
             else:
                 got = self.store.write_bytes(data or b"")
-            virtual = formats.virtual_size_of(bytes(got.head), got.size, disk_format)
+            virtual_size = formats.virtual_size_of(bytes(got.head), got.size, disk_format)
             with self.db.write() as conn:
-                self.activate_with(conn, image.id, got, virtual)
+                self.activate_with(conn, image.id, got, virtual_size)
         except ApiError:
             self._forget(image.id)
             raise
         return self.get_image(ctx, image.id)
+
+    def _readable_source(self, ctx: RequestContext, image_id: str) -> Image | None:
+        with self.db.read() as conn:
+            source = repo.load(conn, image_id)
+            if source is None or not self.access.visible(conn, ctx, source.row):
+                return None
+        if source["location"] is None or not self.access.check("download_image", ctx, source):
+            return None
+        return source
 
     def delete_image(self, ctx: RequestContext, image_id: str) -> None:
         self.delete(ctx, image_id)
