@@ -74,7 +74,6 @@ GUARDS: dict[str, Guard] = {
     ),
     "attach_interface": Guard("attach_interface", {st.ACTIVE, st.PAUSED, st.STOPPED}),
     "detach_interface": Guard("detach_interface", {st.ACTIVE, st.PAUSED, st.STOPPED}),
-    "metadata": Guard("metadata", {st.ACTIVE, st.PAUSED, st.SUSPENDED, st.STOPPED}, ANY, check_lock=True),
     "get_vnc_console": Guard("get_vnc_console", ANY, ANY, must_have_launched=False, check_lock=False),
 }
 

@@ -164,9 +164,7 @@ class Creator:
 
     def _networks(self, req: CreateRequest, ctx: RequestContext) -> Any:
         nets = req.networks
-        if nets is None:
-            return "auto"
-        if isinstance(nets, str):
+        if nets is None or isinstance(nets, str):
             return nets
         count = req.max_count
         for net in nets:

@@ -32,6 +32,11 @@ _NETWORK_ERRORS: dict[str, tuple[int, str]] = {
     "InvalidIpForSubnet": (400, "Fixed IP {ip} is not a valid ip address for network {id}."),
     "InvalidInput": (400, "{message}"),
     "OverQuota": (403, "Maximum number of ports exceeded"),
+    "NetworkAmbiguous": (
+        409,
+        "More than one possible network found. Specify network ID(s) to select which one(s) to connect to.",
+    ),
+    "UnableToAutoAllocateNetwork": (400, "Unable to automatically allocate a network for project {project}"),
 }
 
 
@@ -79,12 +84,12 @@ class Integration:
             if mapped is None:
                 raise
             status, template = mapped
-            values = {"id": "", "ip": "", "server": "", "group": "", "message": exc.message, **names}
-            values.update({k: v for k, v in exc.extra.items() if isinstance(v, str)})
+            values = {k: v for k, v in exc.extra.items() if isinstance(v, str)}
+            values.update({"message": exc.message, **{k: str(v) for k, v in names.items()}})
             try:
                 message = template.format(**values)
             except (KeyError, IndexError):
-                message = exc.message
+                message = exc.message  # Neutron's own words when we lack the ids Nova would name
             if status == 409:
                 raise Conflict(message, kind=exc.kind) from None
             if status == 403:
@@ -114,16 +119,23 @@ class Integration:
     ) -> list[dict[str, Any]]:
         if not self.has("network") or requests == "none":
             return []
-        ports: list[dict[str, Any]] = self.network_call(
-            lambda: self._svc("network").allocate_for_server(
-                ctx,
-                server_id=server_id,
-                project_id=project_id,
-                requests=requests,
-                host=host,
-                security_groups=security_groups,
+        implicit = requests is None  # before 2.37 no networks means: the one there is, if any
+        try:
+            ports: list[dict[str, Any]] = self.network_call(
+                lambda: self._svc("network").allocate_for_server(
+                    ctx,
+                    server_id=server_id,
+                    project_id=project_id,
+                    requests="auto" if implicit else requests,
+                    host=host,
+                    security_groups=security_groups,
+                ),
+                project=project_id,
             )
-        )
+        except BadRequest as exc:
+            if implicit and exc.kind == "UnableToAutoAllocateNetwork":
+                return []
+            raise
         return ports
 
     def deallocate(self, ctx: RequestContext, server_id: str) -> None:

@@ -91,7 +91,7 @@ class Lifecycle:
                     ctx,
                     server_id=task.instance_uuid,
                     project_id=inst["project_id"],
-                    requests=p.get("networks", "auto"),
+                    requests=p.get("networks"),
                     host=inst["host"],
                     security_groups=p.get("security_groups") or ["default"],
                 )

@@ -13,7 +13,7 @@ from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import BadRequest, Conflict, NotFound
 from pocketstack.services.compute import errors, hosts, instance_actions, quotas, scheduler
 from pocketstack.services.compute import states as st
-from pocketstack.services.compute.actions import GUARDS, check
+from pocketstack.services.compute.actions import GUARDS, Guard, check
 from pocketstack.services.compute.drivers.base import Task
 from pocketstack.services.compute.hosts import Resources
 from pocketstack.services.compute.models import instance_tags, instances
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from pocketstack.services.compute.service import ComputeService
 
 MAX_TAGS = 50
+
+
+def metadata_guard(method: str) -> Guard:
+    return Guard(method, {st.ACTIVE, st.PAUSED, st.SUSPENDED, st.STOPPED})
 
 
 class Ops:
@@ -321,7 +325,7 @@ class Ops:
     ) -> dict[str, str]:
         with self.db.write() as conn:
             inst = self.svc.servers.row(conn, server_id, project_id=self._scope(ctx, admin))
-            check(inst, GUARDS["metadata"], admin=admin)
+            check(inst, metadata_guard("update metadata"), admin=admin)
             meta = dict(items) if replace else {**(inst["metadata"] or {}), **items}
             limit = quotas.limits(conn, inst["project_id"]).get("metadata_items", -1)
             if 0 <= limit < len(meta):
@@ -339,7 +343,7 @@ class Ops:
             meta = dict(inst["metadata"] or {})
             if key not in meta:
                 raise NotFound("Metadata item was not found", kind="MetadataNotFound")
-            check(inst, GUARDS["metadata"], admin=admin)
+            check(inst, metadata_guard("delete metadata"), admin=admin)
             del meta[key]
             conn.execute(
                 instances.update()
@@ -359,15 +363,15 @@ class Ops:
             )
         ]
 
-    def _tag_guard(self, inst: dict[str, Any]) -> None:
-        if inst["vm_state"] not in (st.ACTIVE, st.PAUSED, st.SUSPENDED, st.STOPPED, st.SHELVED, st.SHELVED_OFFLOADED):
-            raise errors.invalid_state(inst["uuid"], "update tag", "vm_state", inst["vm_state"])
+    def _tag_guard(self, inst: dict[str, Any], method: str) -> None:
+        if inst["vm_state"] not in (st.ACTIVE, st.PAUSED, st.SUSPENDED, st.STOPPED):
+            raise errors.invalid_state(inst["uuid"], method, "vm_state", inst["vm_state"])
 
     def set_tags(self, ctx: RequestContext, server_id: str, tags: list[str] | None, *, admin: bool) -> list[str]:
         """Replace all tags (None: remove them all)."""
         with self.db.write() as conn:
             inst = self.svc.servers.row(conn, server_id, project_id=self._scope(ctx, admin))
-            self._tag_guard(inst)
+            self._tag_guard(inst, "update tags" if tags is not None else "delete tags")
             conn.execute(instance_tags.delete().where(instance_tags.c.instance_uuid == server_id))
             for tag in dict.fromkeys(tags or []):
                 conn.execute(instance_tags.insert().values(instance_uuid=server_id, tag=tag))
@@ -378,12 +382,12 @@ class Ops:
         """Add one tag; False when it was already there."""
         with self.db.write() as conn:
             inst = self.svc.servers.row(conn, server_id, project_id=self._scope(ctx, admin))
-            self._tag_guard(inst)
+            self._tag_guard(inst, "update tag")
             current = self.tags(conn, server_id)
-            if tag in current:
-                return False
             if len(current) >= MAX_TAGS:
                 raise BadRequest(f"The number of tags exceeded the per-server limit {MAX_TAGS}")
+            if tag in current:
+                return False
             conn.execute(instance_tags.insert().values(instance_uuid=server_id, tag=tag))
             conn.execute(instances.update().where(instances.c.uuid == server_id).values(updated_at=timeutils.utcnow()))
             return True
@@ -391,10 +395,10 @@ class Ops:
     def delete_tag(self, ctx: RequestContext, server_id: str, tag: str, *, admin: bool) -> None:
         with self.db.write() as conn:
             inst = self.svc.servers.row(conn, server_id, project_id=self._scope(ctx, admin))
-            self._tag_guard(inst)
+            self._tag_guard(inst, "delete tag")
             gone = conn.execute(
                 instance_tags.delete().where(instance_tags.c.instance_uuid == server_id, instance_tags.c.tag == tag)
             ).rowcount
             if not gone:
-                raise NotFound(f"Tag {tag} could not be found.", kind="TagNotFound")
+                raise NotFound(f"Instance {server_id} has no tag '{tag}'", kind="InstanceTagNotFound")
             conn.execute(instances.update().where(instances.c.uuid == server_id).values(updated_at=timeutils.utcnow()))

@@ -3,13 +3,63 @@
 from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Route
-from pocketstack.services.compute.api import discovery, flavors, keypairs, server_actions, servers
+from pocketstack.services.compute.api import (
+    admin,
+    discovery,
+    flavors,
+    groups,
+    keypairs,
+    quotas,
+    server_actions,
+    server_resources,
+    servers,
+)
+from pocketstack.services.compute.schemas import admin as ads
 from pocketstack.services.compute.schemas import flavors as fs
 from pocketstack.services.compute.schemas import keypairs as ks
+from pocketstack.services.compute.schemas import quotas as qs
+from pocketstack.services.compute.schemas import resources as rs
 from pocketstack.services.compute.schemas import servers as ss
 
 R = Route
 V = "/v2.1"
+
+
+def _server_resources(base: str) -> list[Route]:
+    r = server_resources
+    return [
+        R("GET", base + "/metadata", r.list_metadata),
+        R("POST", base + "/metadata", r.create_metadata, body=rs.metadata_create),
+        R("PUT", base + "/metadata", r.replace_metadata, body=rs.metadata_create),
+        R("GET", base + "/metadata/{key}", r.show_metadata_item),
+        R("PUT", base + "/metadata/{key}", r.set_metadata_item, body=rs.metadata_item),
+        R("DELETE", base + "/metadata/{key}", r.delete_metadata_item),
+        R("GET", base + "/tags", r.list_tags),
+        R("PUT", base + "/tags", r.replace_tags, body=rs.tags_replace),
+        R("DELETE", base + "/tags", r.delete_tags),
+        R("GET", base + "/tags/{tag}", r.check_tag),
+        R("PUT", base + "/tags/{tag}", r.add_tag, body=NO_BODY),
+        R("DELETE", base + "/tags/{tag}", r.delete_tag),
+        R("GET", base + "/ips", r.list_ips),
+        R("GET", base + "/ips/{network_label}", r.show_ips),
+        R("GET", base + "/os-instance-actions", r.list_instance_actions),
+        R("GET", base + "/os-instance-actions/{request_id}", r.show_instance_action),
+        R("GET", base + "/diagnostics", r.diagnostics),
+        R("POST", base + "/remote-consoles", r.create_remote_console, body=rs.remote_console),
+        R("GET", base + "/os-interface", r.list_interfaces),
+        R("POST", base + "/os-interface", r.create_interface, body=rs.interface_create),
+        R("GET", base + "/os-interface/{port_id}", r.show_interface),
+        R("DELETE", base + "/os-interface/{port_id}", r.delete_interface),
+        R("GET", base + "/os-volume_attachments", r.list_volume_attachments),
+        R("POST", base + "/os-volume_attachments", r.create_volume_attachment, body=rs.volume_attach),
+        R("GET", base + "/os-volume_attachments/{volume_id}", r.show_volume_attachment),
+        R("PUT", base + "/os-volume_attachments/{volume_id}", r.update_volume_attachment, body=rs.volume_update),
+        R("DELETE", base + "/os-volume_attachments/{volume_id}", r.delete_volume_attachment),
+        R("GET", base + "/os-server-password", r.show_password),
+        R("DELETE", base + "/os-server-password", r.clear_password),
+        R("GET", base + "/topology", r.topology),
+    ]
+
 
 ROUTES: list[Route] = [
     # discovery
@@ -43,6 +93,56 @@ ROUTES: list[Route] = [
     R("PUT", V + "/servers/{server_id}", servers.update_server, body=ss.update),
     R("DELETE", V + "/servers/{server_id}", servers.delete_server),
     R("POST", V + "/servers/{server_id}/action", server_actions.server_action, body=ss.action),
+    *_server_resources(V + "/servers/{server_id}"),
+    R("GET", V + "/servers/{server_id}/migrations", groups.list_server_migrations),
+    R("GET", V + "/servers/{server_id}/migrations/{migration_id}", groups.show_server_migration),
+    R("DELETE", V + "/servers/{server_id}/migrations/{migration_id}", groups.abort_server_migration),
+    R(
+        "POST",
+        V + "/servers/{server_id}/migrations/{migration_id}/action",
+        groups.force_complete_migration,
+        body=ss.action,
+    ),
+    # server groups
+    R("GET", V + "/os-server-groups", groups.list_groups),
+    R("POST", V + "/os-server-groups", groups.create_group, body=qs.server_group_create),
+    R("GET", V + "/os-server-groups/{server_group_id}", groups.show_group),
+    R("DELETE", V + "/os-server-groups/{server_group_id}", groups.delete_group),
+    # quotas, limits, usage
+    R("GET", V + "/os-quota-sets/{tenant_id}", quotas.show_quota_set),
+    R("PUT", V + "/os-quota-sets/{tenant_id}", quotas.update_quota_set, body=qs.quota_set_update),
+    R("DELETE", V + "/os-quota-sets/{tenant_id}", quotas.delete_quota_set),
+    R("GET", V + "/os-quota-sets/{tenant_id}/defaults", quotas.show_quota_defaults),
+    R("GET", V + "/os-quota-sets/{tenant_id}/detail", quotas.show_quota_detail),
+    R("GET", V + "/os-quota-class-sets/{id}", quotas.show_quota_class),
+    R("PUT", V + "/os-quota-class-sets/{id}", quotas.update_quota_class, body=qs.quota_class_update),
+    R("GET", V + "/limits", quotas.limits),
+    R("GET", V + "/os-simple-tenant-usage", quotas.list_usage),
+    R("GET", V + "/os-simple-tenant-usage/{tenant_id}", quotas.show_usage),
+    # hypervisors, services, zones, aggregates, migrations
+    R("GET", V + "/os-hypervisors", admin.list_hypervisors),
+    R("GET", V + "/os-hypervisors/detail", admin.list_hypervisors_detail),
+    R("GET", V + "/os-hypervisors/statistics", admin.hypervisor_statistics),
+    R("GET", V + "/os-hypervisors/{hypervisor_id}", admin.show_hypervisor),
+    R("GET", V + "/os-hypervisors/{hypervisor_id}/uptime", admin.hypervisor_uptime),
+    R("GET", V + "/os-hypervisors/{hypervisor_hostname_pattern}/search", admin.search_hypervisors),
+    R("GET", V + "/os-hypervisors/{hypervisor_hostname_pattern}/servers", admin.hypervisor_servers),
+    R("GET", V + "/os-services", admin.list_services),
+    R("PUT", V + "/os-services/{service_id}", admin.update_service, body=ads.service_update),
+    R("DELETE", V + "/os-services/{service_id}", admin.delete_service),
+    R("GET", V + "/os-availability-zone", admin.list_azs),
+    R("GET", V + "/os-availability-zone/detail", admin.list_azs_detail),
+    R("GET", V + "/os-aggregates", admin.list_aggregates),
+    R("POST", V + "/os-aggregates", admin.create_aggregate, body=ads.aggregate_create),
+    R("GET", V + "/os-aggregates/{aggregate_id}", admin.show_aggregate),
+    R("PUT", V + "/os-aggregates/{aggregate_id}", admin.update_aggregate, body=ads.aggregate_update),
+    R("DELETE", V + "/os-aggregates/{aggregate_id}", admin.delete_aggregate),
+    R("POST", V + "/os-aggregates/{aggregate_id}/action", admin.aggregate_action, body=ads.action),
+    R("POST", V + "/os-aggregates/{aggregate_id}/images", admin.aggregate_images, body=ads.aggregate_images),
+    R("GET", V + "/os-migrations", groups.list_migrations),
+    # pocketstack's extension: the simulated driver's pending transitions (admin only)
+    R("GET", V + "/os-pocketstack/transitions", groups.list_transitions),
+    R("POST", V + "/os-pocketstack/transitions/release", groups.release_transitions, body=ss.action),
 ]
 
 __all__ = ["NO_BODY", "ROUTES"]

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pocketstack.core.errors import BadRequest
 from pocketstack.services.compute import hosts
 from pocketstack.services.compute.actions import Actions
+from pocketstack.services.compute.attachments import Attachments
 from pocketstack.services.compute.create import Creator
 from pocketstack.services.compute.drivers.simulated import SimulatedDriver
 from pocketstack.services.compute.flavors import Flavors
@@ -42,6 +43,7 @@ class ComputeService:
         self.creator = Creator(self)
         self.actions = Actions(self)
         self.ops = Ops(self)
+        self.interfaces = Attachments(self)
 
     # -- other services ------------------------------------------------------------------
 

@@ -324,14 +324,15 @@ _unshelve_v291 = p.obj(
 unshelve = Versioned(
     ("2.1", "2.76", bare("unshelve")), ("2.77", "2.90", _unshelve_v277), ("2.91", None, _unshelve_v291)
 )
+_host: dict[str, Any] = {**p.fqdn, "type": ["string", "null"]}
 _migrate_v256 = p.obj(
-    {"migrate": {"type": ["object", "null"], "properties": {"host": p.fqdn}, "additionalProperties": False}},
+    {"migrate": {"type": ["object", "null"], "properties": {"host": _host}, "additionalProperties": False}},
     ["migrate"],
 )
 migrate = Versioned(("2.1", "2.55", bare("migrate")), ("2.56", None, _migrate_v256))
 _live_props: dict[str, Any] = {
-    "host": {"type": ["string", "null"], "minLength": 1, "maxLength": 255},
-    "block_migration": {"oneOf": [p.boolean, {"type": "string", "enum": ["auto"]}]},
+    "host": _host,
+    "block_migration": {**p.boolean, "enum": [*p.BOOLEAN_VALUES, "auto"]},
 }
 live_migrate = Versioned(
     (
@@ -340,7 +341,7 @@ live_migrate = Versioned(
         p.wrapped(
             "os-migrateLive",
             p.obj(
-                {"host": _live_props["host"], "block_migration": p.boolean, "disk_over_commit": p.boolean},
+                {"host": _host, "block_migration": p.boolean, "disk_over_commit": p.boolean},
                 ["block_migration", "disk_over_commit", "host"],
             ),
         ),
