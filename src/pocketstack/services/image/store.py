@@ -19,7 +19,7 @@ from typing import IO, Any, Protocol
 
 from pocketstack.services.image.formats import HEAD_BYTES
 
-CHUNK = 1 << 20
+CHUNK = 4 << 20
 HASH_ALGO = "sha512"
 
 
@@ -51,6 +51,17 @@ class Received:
         self.sha.update(chunk)
         if len(self.head) < HEAD_BYTES:
             self.head += chunk[: HEAD_BYTES - len(self.head)]
+
+    async def add_parallel(self, fh: IO[bytes], block: bytes) -> None:
+        """Hash (md5 and sha512 at once: hashlib lets go of the GIL) and write one block."""
+        self.size += len(block)
+        if len(self.head) < HEAD_BYTES:
+            self.head += block[: HEAD_BYTES - len(self.head)]
+        await asyncio.gather(
+            asyncio.to_thread(self.md5.update, block),
+            asyncio.to_thread(self.sha.update, block),
+            asyncio.to_thread(fh.write, block),
+        )
 
     @property
     def checksum(self) -> str:
@@ -115,7 +126,7 @@ class ImageStore:
                 if pending and (not chunk or pending_len >= CHUNK):
                     block = b"".join(pending)
                     pending, pending_len = [], 0
-                    await asyncio.to_thread(_write, fh, got, block)
+                    await got.add_parallel(fh, block)
                 if not chunk:
                     break
             if expected is not None and got.size < expected:
