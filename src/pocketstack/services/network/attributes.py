@@ -128,6 +128,8 @@ class Resource:
                 "for the current user.",
             )
         if create and "project_id" not in res:
+            if not project_id:
+                raise http(400, "Running without keystone AuthN requires that project_id is specified")
             res["project_id"] = res["tenant_id"] = project_id
 
     def convert(self, res: dict[str, Any]) -> None:
