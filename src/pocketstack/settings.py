@@ -90,6 +90,8 @@ class ImageSettings:
     require_image_format_match: bool = True
     # Whether bootstrap creates DevStack's cirros image.
     bootstrap_image: bool = True
+    # Glance's [import_filtering_opts] allowed_ports for web-download imports ("": any port).
+    web_download_allowed_ports: str = "80,443"
 
 
 @dataclass

@@ -4,12 +4,15 @@ that leave the image ``queued`` with no file behind."""
 from __future__ import annotations
 
 import hashlib
+import http.server
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 
@@ -182,8 +185,12 @@ def test_stage_and_import(server: Server, member: Glance) -> None:
     assert staged["status"] == "uploading" and staged["size"] == len(data)
     r = member.request("PUT", stage, content=data, headers={"Content-Type": "application/octet-stream"})
     assert r.status_code == 409
-    r = member.request("POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "web-download"}})
-    assert r.status_code == 400 and _msg(r).startswith("Unknown import method name 'web-download'.")
+    r = member.request("POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "copy-image"}})
+    assert r.status_code == 400 and _msg(r).startswith("Unknown import method name 'copy-image'.")
+    r = member.request(
+        "POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "web-download", "uri": "http://x/y"}}
+    )
+    assert r.status_code == 409 and _msg(r).startswith("Image needs to be in 'queued' state to use 'web-download'")
     r = member.request("POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "glance-direct"}})
     assert r.status_code == 202
     done = member.show(image["id"])
@@ -274,3 +281,70 @@ def test_import_without_formats_fails_back_to_queued(server: Server, member: Gla
     after = member.show(image["id"])
     assert after["status"] == "queued" and after["size"] is None
     assert not (_images_dir(server) / "staging" / image["id"]).exists()
+
+
+class _Files(http.server.BaseHTTPRequestHandler):
+    payloads: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        body = self.payloads.get(self.path)
+        self.send_response(200 if body is not None else 404)
+        self.send_header("Content-Length", str(len(body or b"")))
+        self.end_headers()
+        self.wfile.write(body or b"")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _wait_status(g: Glance, image_id: str, done: tuple[str, ...]) -> dict[str, Any]:
+    for _ in range(300):
+        image = g.show(image_id)
+        if image["status"] in done:
+            return image
+        time.sleep(0.05)
+    return g.show(image_id)
+
+
+def test_web_download_filtering(member: Glance) -> None:
+    image = member.create(disk_format="raw", container_format="bare")
+    url = f"/v2/images/{image['id']}/import"
+    for uri in ("http://127.0.0.1:8080/x", "ftp://example.com/x", "", None, "not a url"):
+        r = member.request("POST", url, json={"method": {"name": "web-download", "uri": uri}})
+        assert r.status_code == 400, uri
+        assert _msg(r).startswith("URI for web-download does not pass filtering")
+    assert member.show(image["id"])["status"] == "queued"
+
+
+def test_web_download_import(tmp_path: Path) -> None:
+    files = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Files)
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    cloud = Server(
+        tmp_path / "cloud", extra_config='[image]\nweb_download_allowed_ports = ""\nbootstrap_image = false\n'
+    )
+    cloud.start()
+    try:
+        g = Glance(cloud, cloud.token("demo", "demo"))
+        data = os.urandom(300_000)
+        _Files.payloads["/disk.raw"] = data
+        base = f"http://127.0.0.1:{files.server_address[1]}"
+        image = g.create(disk_format="raw", container_format="bare")
+        r = g.request(
+            "POST", f"/v2/images/{image['id']}/import",
+            json={"method": {"name": "web-download", "uri": f"{base}/disk.raw"}},
+        )  # fmt: skip
+        assert r.status_code == 202, r.text
+        done = _wait_status(g, image["id"], ("active", "queued"))
+        assert done["status"] == "active" and done["checksum"] == hashlib.md5(data).hexdigest()
+        assert g.get(f"/v2/images/{image['id']}/file").content == data
+        # a failed download (404 at the source) puts the image back to queued
+        image = g.create(disk_format="raw", container_format="bare")
+        r = g.request(
+            "POST", f"/v2/images/{image['id']}/import", json={"method": {"name": "web-download", "uri": f"{base}/nope"}}
+        )
+        assert r.status_code == 202
+        assert _wait_status(g, image["id"], ("active", "queued"))["status"] == "queued"
+        assert _stray_files(cloud) == []
+    finally:
+        cloud.stop()
+        files.shutdown()

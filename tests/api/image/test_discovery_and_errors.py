@@ -44,7 +44,11 @@ def test_info_import_and_stores(server: Server, member_token: str) -> None:
     g = Glance(server, member_token)
     body = g.get("/v2/info/import").json()
     assert body == {
-        "import-methods": {"description": "Import methods available.", "type": "array", "value": ["glance-direct"]}
+        "import-methods": {
+            "description": "Import methods available.",
+            "type": "array",
+            "value": ["glance-direct", "web-download"],
+        }
     }
     r = g.get("/v2/info/stores")
     assert r.status_code == 404

@@ -34,7 +34,7 @@ def test_create_defaults_and_headers(server: Server, member: Glance) -> None:
     assert r.status_code == 201
     body = r.json()
     assert r.headers["location"] == f"{server.url}/image/v2/images/{body['id']}"
-    assert r.headers["openstack-image-import-methods"] == "glance-direct"
+    assert r.headers["openstack-image-import-methods"] == "glance-direct,web-download"
     assert body["status"] == "queued"
     assert body["visibility"] == "shared"  # Glance's default
     assert body["protected"] is False and body["os_hidden"] is False

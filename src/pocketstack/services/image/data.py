@@ -25,7 +25,7 @@ from pocketstack.services.image.service import ImageService, check_formats_set, 
 from pocketstack.services.image.store import Incomplete, Reader, Received, TooLarge
 
 log = logging.getLogger("pocketstack.image")
-IMPORT_METHODS = ("glance-direct",)
+IMPORT_METHODS = ("glance-direct", "web-download")
 
 
 def check_octet_stream(content_type: str | None) -> None:
@@ -59,6 +59,9 @@ class ImageData:
         self.db = svc.db
         self.store = svc.store
         self.access = svc.access
+        from pocketstack.services.image.webdownload import WebDownload
+
+        self.web = WebDownload(self)
 
     # -- upload ----------------------------------------------------------------------------
 
@@ -73,7 +76,7 @@ class ImageData:
                 check_formats_set(image.row)
             repo.update(conn, image_id, status=dest, size=None, virtual_size=None)
 
-    def _restore(self, image_id: str, expected: str) -> None:
+    def restore(self, image_id: str, expected: str) -> None:
         """Back to ``queued`` after a failed upload or stage (if nobody moved it meanwhile)."""
         try:
             with self.db.write() as conn:
@@ -103,7 +106,7 @@ class ImageData:
                 raise errors.unsupported_media(str(exc)) from None
             return None
 
-    def _finish(self, image_id: str, got: Received, virtual_size: int | None, expected: str) -> None:
+    def finish(self, image_id: str, got: Received, virtual_size: int | None, expected: str) -> None:
         with self.db.write() as conn:
             row = repo.get_row(conn, image_id)
             if row is None or row["status"] != expected:
@@ -120,7 +123,7 @@ class ImageData:
         try:
             got = await self._receive(stream, expected, image_id)
             virtual_size = self._inspect(image_id, got)
-            self._finish(image_id, got, virtual_size, "saving")
+            self.finish(image_id, got, virtual_size, "saving")
             done = True
         except TooLarge:
             raise errors.too_large("The incoming image is too large: The provided image is too large.") from None
@@ -130,7 +133,7 @@ class ImageData:
             if got is not None and got.path.exists():
                 self.store.discard(got.path)
             if not done:
-                self._restore(image_id, "saving")
+                self.restore(image_id, "saving")
 
     # -- interoperable import: stage, then import ---------------------------------------------
 
@@ -158,7 +161,7 @@ class ImageData:
                 self.store.discard(got.path)
             if not done:
                 self.store.unstage(image_id)
-                self._restore(image_id, "uploading")
+                self.restore(image_id, "uploading")
 
     def import_image(self, ctx: RequestContext, image_id: str, method: str) -> None:
         """Run the import at once (Glance runs it as a task and answers 202 first)."""
@@ -179,14 +182,14 @@ class ImageData:
             if got is None:
                 raise errors.conflict("No staged data")
             virtual_size = formats.check(bytes(got.head), got.size, image["disk_format"], image["container_format"])
-            self._finish(image_id, got, virtual_size, "importing")
+            self.finish(image_id, got, virtual_size, "importing")
             self.store.unstage(image_id)
         except (ApiError, formats.FormatError) as exc:
             log.info("import of image %s failed: %s", image_id, exc)
             if got is not None:
                 self.store.discard(got.path)
             self.store.unstage(image_id)
-            self._restore(image_id, "importing")
+            self.restore(image_id, "importing")
 
     # -- recovery ---------------------------------------------------------------------------
 

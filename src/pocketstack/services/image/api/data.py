@@ -61,7 +61,10 @@ def _import_body(body: Any) -> str:
     return str(name)
 
 
-def import_image(req: ApiRequest) -> Reply:
+async def import_image(req: ApiRequest) -> Reply:
     method = _import_body(req.body)
-    svc(req).data.import_image(req.ctx, req.params["image_id"], method)
+    if method == "web-download":
+        svc(req).data.web.start(req.ctx, req.params["image_id"], req.body["method"].get("uri"))
+    else:
+        svc(req).data.import_image(req.ctx, req.params["image_id"], method)
     return Reply(202)
