@@ -294,12 +294,12 @@ def record(service: str, outcome: Outcome) -> int:
     """Add the service's passing tests to its expected list; returns how many were new."""
     path = selection.expected_file(service)
     current = selection.read_list(path) if path.exists() else []
-    known = {selection.key(t) for t in current}
+    known = {selection.bare_name(t) for t in current}
     prefix = selection.PACKAGES[service] + "."
     new = [
         selection.strip_attrs(r.id)
         for r in outcome.passed
-        if r.id.startswith(prefix) and selection.key(r.id) not in known
+        if r.id.startswith(prefix) and selection.bare_name(r.id) not in known
     ]
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -79,6 +79,32 @@ class Selection:
     excluded: list[str] = field(default_factory=list)  # not applicable to pocketstack
 
 
+def resolve(lines: Iterable[str], tests: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The tests a list names, and the lines that name none.
+
+    A line names the test of the same name; failing that (a renamed or moved test), every
+    test with its idempotent id.  Tempest reuses one id in the subclasses that inherit a
+    test (the IPv4 and IPv6 variants of a network test), so an id alone may name several.
+    """
+    by_name = {bare_name(t): t for t in tests}
+    by_id: dict[str, list[str]] = {}
+    for t in tests:
+        uuid = idempotent_id(t)
+        if uuid:
+            by_id.setdefault(uuid, []).append(t)
+    found: dict[str, None] = {}
+    unmatched: list[str] = []
+    for line in dict.fromkeys(lines):
+        name, uuid = bare_name(line), idempotent_id(line)
+        if name in by_name:
+            found[by_name[name]] = None
+        elif uuid and uuid in by_id:
+            found.update(dict.fromkeys(by_id[uuid]))
+        else:
+            unmatched.append(line)
+    return list(found), unmatched
+
+
 def choose(
     available: Sequence[str],
     services: Sequence[str],
@@ -97,12 +123,10 @@ def choose(
     if regex:
         pattern = re.compile(regex)
         pool = [t for t in pool if pattern.search(t)]
-    by_key = {key(t): t for t in pool}
     if wanted is not None:
-        every = {key(t) for t in available}
-        chosen = [by_key[key(w)] for w in dict.fromkeys(wanted) if key(w) in by_key]
-        unknown = [w for w in wanted if key(w) not in every]
+        chosen, _ = resolve(wanted, pool)
+        _, unknown = resolve(wanted, available)
         return Selection(chosen, unknown=unknown)
-    skip = {key(x) for x in excluded}
-    chosen = [t for t in pool if key(t) not in skip]
-    return Selection(chosen, excluded=[t for t in pool if key(t) in skip])
+    skipped, _ = resolve(excluded, pool)
+    skip = set(skipped)
+    return Selection([t for t in pool if t not in skip], excluded=skipped)
