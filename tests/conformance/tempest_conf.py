@@ -160,7 +160,8 @@ def identity(cloud: CloudInfo) -> Sections:
 
 
 def compute(cloud: CloudInfo) -> Sections:
-    """First cut; the compute service's owner refines it (flags in compute-feature-enabled)."""
+    """Nova as pocketstack simulates it: DevStack's tempest flavors, several simulated
+    hosts (so migrations run), no metadata service, no guest validation."""
     root = cloud.get("/compute/")
     versions = root.get("versions", [root.get("version", {})])
     current: dict[str, Any] = next((v for v in versions if v.get("id") == "v2.1"), {})
@@ -180,9 +181,47 @@ def compute(cloud: CloudInfo) -> Sections:
         opts["image_ref"] = images[0]["id"]
         opts["image_ref_alt"] = images[1]["id"] if len(images) > 1 else images[0]["id"]
     if flavors:
-        opts["flavor_ref"] = flavors[0]["id"]
-        opts["flavor_ref_alt"] = flavors[1]["id"] if len(flavors) > 1 else flavors[0]["id"]
-    return {"compute": opts, "compute-feature-enabled": {}}
+        ids = {f["id"] for f in flavors}
+        # DevStack's lib/tempest flavors (m1.nano, m1.micro) when present
+        opts["flavor_ref"] = "42" if "42" in ids else flavors[0]["id"]
+        opts["flavor_ref_alt"] = "84" if "84" in ids else (flavors[1]["id"] if len(flavors) > 1 else flavors[0]["id"])
+    hypervisors = cloud.get("/compute/v2.1/os-hypervisors").get("hypervisors", [])
+    opts["min_compute_nodes"] = str(max(1, len(hypervisors)))
+    opts["hypervisor_type"] = "QEMU"
+    features = {
+        # what the simulated compute really does (the rest stays off so Tempest skips it)
+        "change_password": "true",
+        "resize": "true",
+        "pause": "true",
+        "suspend": "true",
+        "shelve": "true",
+        "shelve_migrate": "true",
+        "cold_migration": "true",
+        "live_migration": "true",
+        "live_migrate_back_and_forth": "true",
+        "block_migration_for_live_migration": "true",
+        "vnc_console": "true",
+        "spice_console": "false",
+        "serial_console": "false",
+        "rescue": "true",
+        "stable_rescue": "true",
+        "console_output": "true",
+        "interface_attach": "true",
+        "snapshot": "true",
+        "config_drive": "true",
+        "metadata_service": "false",
+        "personality": "false",
+        "enable_instance_password": "true",
+        "attach_encrypted_volume": "false",
+        "swap_volume": "false",
+        "volume_multiattach": "false",
+        "disk_config": "true",
+        "scheduler_enabled_filters": "AvailabilityZoneFilter, ComputeFilter, ComputeCapabilitiesFilter, "
+        "ImagePropertiesFilter, ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter, SameHostFilter, "
+        "DifferentHostFilter",
+        "nova_policy_roles": "admin, manager, member, reader",
+    }
+    return {"compute": opts, "compute-feature-enabled": features}
 
 
 def network(cloud: CloudInfo) -> Sections:

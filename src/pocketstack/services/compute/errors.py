@@ -64,6 +64,12 @@ def render_error(exc: ApiError, req: ApiRequest | None) -> ErrorReply:
         message = f"API Version String {version} is of invalid format. Must be of format MajorNum.MinorNum."
     elif exc.status == 413 and exc.kind == "RequestEntityTooLarge":
         message = "Request is too large."
+    if exc.status == 405:
+        # Nova's router matches methods as part of the route: anything else is not found
+        return ErrorReply(404, {"itemNotFound": {"code": 404, "message": "The resource could not be found."}})
+    if exc.status == 401:
+        # keystonemiddleware refuses the token before Nova sees the request
+        return ErrorReply(401, {"error": {"code": 401, "title": "Unauthorized", "message": message}})
     name = FAULT_NAMES.get(exc.status, "computeFault")
     body: dict[str, Any] = {name: {"code": exc.status, "message": message}}
     return ErrorReply(exc.status, body)

@@ -9,6 +9,7 @@ from pocketstack.services.compute.api import (
     flavors,
     groups,
     keypairs,
+    proxies,
     quotas,
     server_actions,
     server_resources,
@@ -17,6 +18,7 @@ from pocketstack.services.compute.api import (
 from pocketstack.services.compute.schemas import admin as ads
 from pocketstack.services.compute.schemas import flavors as fs
 from pocketstack.services.compute.schemas import keypairs as ks
+from pocketstack.services.compute.schemas import proxies as ps
 from pocketstack.services.compute.schemas import quotas as qs
 from pocketstack.services.compute.schemas import resources as rs
 from pocketstack.services.compute.schemas import servers as ss
@@ -140,6 +142,25 @@ ROUTES: list[Route] = [
     R("POST", V + "/os-aggregates/{aggregate_id}/action", admin.aggregate_action, body=ads.action),
     R("POST", V + "/os-aggregates/{aggregate_id}/images", admin.aggregate_images, body=ads.aggregate_images),
     R("GET", V + "/os-migrations", groups.list_migrations),
+    # the proxy APIs of old microversions
+    R("GET", V + "/images", proxies.list_images),
+    R("GET", V + "/images/detail", proxies.list_images_detail),
+    R("GET", V + "/images/{image_id}", proxies.show_image),
+    R("DELETE", V + "/images/{image_id}", proxies.delete_image),
+    R("GET", V + "/images/{image_id}/metadata", proxies.image_metadata),
+    R("POST", V + "/images/{image_id}/metadata", proxies.create_image_metadata, body=ps.image_metadata),
+    R("PUT", V + "/images/{image_id}/metadata", proxies.replace_image_metadata, body=ps.image_metadata),
+    R("GET", V + "/images/{image_id}/metadata/{key}", proxies.image_metadata_item),
+    R("PUT", V + "/images/{image_id}/metadata/{key}", proxies.set_image_metadata_item, body=ps.image_meta_item),
+    R("DELETE", V + "/images/{image_id}/metadata/{key}", proxies.delete_image_metadata_item),
+    R("GET", V + "/os-security-groups", proxies.list_security_groups),
+    R("POST", V + "/os-security-groups", proxies.create_security_group, body=ps.any_body),
+    R("GET", V + "/os-security-groups/{security_group_id}", proxies.show_security_group),
+    R("PUT", V + "/os-security-groups/{security_group_id}", proxies.update_security_group, body=ps.any_body),
+    R("DELETE", V + "/os-security-groups/{security_group_id}", proxies.delete_security_group),
+    R("POST", V + "/os-security-group-rules", proxies.create_security_group_rule, body=ps.any_body),
+    R("DELETE", V + "/os-security-group-rules/{security_group_rule_id}", proxies.delete_security_group_rule),
+    R("GET", V + "/servers/{server_id}/os-security-groups", proxies.server_security_groups),
     # pocketstack's extension: the simulated driver's pending transitions (admin only)
     R("GET", V + "/os-pocketstack/transitions", groups.list_transitions),
     R("POST", V + "/os-pocketstack/transitions/release", groups.release_transitions, body=ss.action),

@@ -11,7 +11,7 @@ from pocketstack.core.errors import ApiError, BadRequest, Conflict, NotFound
 from pocketstack.core.validation import Versioned
 from pocketstack.services.compute import states as st
 from pocketstack.services.compute.api.common import action_name, authorize, can, is_admin, svc, v
-from pocketstack.services.compute.api.servers import catch_up, load, mutation_body
+from pocketstack.services.compute.api.servers import catch_up, load, mutation_body, normalize_ipv6
 from pocketstack.services.compute.create import generate_password
 from pocketstack.services.compute.schemas import servers as s
 from pocketstack.services.compute.validation import Schema, as_bool, validate_body
@@ -156,6 +156,8 @@ def rebuild(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
     for key, column in mapping.items():
         if key in body:
             changes[column] = body[key]
+    if changes.get("access_ip_v6"):
+        changes["access_ip_v6"] = normalize_ipv6(changes["access_ip_v6"])
     if "OS-DCF:diskConfig" in body:
         changes["auto_disk_config"] = body["OS-DCF:diskConfig"] == "AUTO"
     if v(req, "2.54") and "key_name" in body:

@@ -312,7 +312,7 @@ def create_server(req: ApiRequest) -> Reply:
     cr.user_data = server.get("user_data")
     cr.config_drive = as_bool(server.get("config_drive", False))
     cr.access_ip_v4 = server.get("accessIPv4")
-    cr.access_ip_v6 = server.get("accessIPv6")
+    cr.access_ip_v6 = normalize_ipv6(server.get("accessIPv6"))
     cr.auto_disk_config = server.get("OS-DCF:diskConfig") == "AUTO"
     cr.trusted_certs = server.get("trusted_image_certificates")
     cr.tags = server.get("tags") or [] if v(req, "2.52") else []
@@ -349,6 +349,15 @@ def create_server(req: ApiRequest) -> Reply:
     out = views.create(req, first, requested)
     out["adminPass"] = created.admin_pass
     return Reply(202, {"server": out}, headers={"Location": self_link(req, "servers", first["uuid"])})
+
+
+def normalize_ipv6(value: str | None) -> str | None:
+    """Nova keeps IPv6 access addresses in their compressed form."""
+    import ipaddress
+
+    if not value:
+        return value
+    return ipaddress.IPv6Address(value).compressed
 
 
 def _id_from_href(href: str) -> str:
@@ -474,7 +483,7 @@ def update_server(req: ApiRequest) -> Reply:
     if "accessIPv4" in server:
         values["access_ip_v4"] = server["accessIPv4"]
     if "accessIPv6" in server:
-        values["access_ip_v6"] = server["accessIPv6"]
+        values["access_ip_v6"] = normalize_ipv6(server["accessIPv6"])
     if "OS-DCF:diskConfig" in server:
         values["auto_disk_config"] = server["OS-DCF:diskConfig"] == "AUTO"
     if v(req, "2.104") and "pinned_availability_zone" in server:
