@@ -142,7 +142,7 @@ CASES: list[Case] = [
             {"json": {"flavor": {"name": f"f-{uuid.uuid4().hex[:6]}", "ram": 64, "vcpus": 1, "disk": 0}}},
         ),
         {"admin": 200, "member": 403, "reader": 403, "other": 403, "anon": 401},
-    ),  # fmt: skip
+    ),
     (
         "list keypairs",
         lambda w: ("GET", "/compute/v2.1/os-keypairs", {}),
