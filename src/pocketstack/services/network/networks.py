@@ -98,6 +98,14 @@ class Networks:
             rows = list_page(conn, LISTING, scope=visible_to(caller), marker=marker_row, **kw)
             return self.expand(conn, rows)
 
+    def brief(self, network_id: str) -> Row:
+        """Owner and sharing of a network whoever asks (for policy targets); NetworkNotFound."""
+        with self.db.read() as conn:
+            row = one(conn, sa.select(t.c.id, t.c.project_id, t.c.shared, t.c.external).where(t.c.id == network_id))
+        if row is None:
+            raise neutron("NetworkNotFound", net_id=network_id)
+        return row
+
     def by_ids(self, conn: Connection, network_ids: list[str]) -> dict[str, Row]:
         if not network_ids:
             return {}

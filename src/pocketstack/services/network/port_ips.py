@@ -113,6 +113,7 @@ def allocate(
     taken: dict[str, set[str]] = {}
     for group in groups:
         chosen = None
+        held = False  # the port already has this address (an update asking for it again)
         for request in group:
             subnet = request["subnet"]
             skip = taken.setdefault(subnet["id"], set())
@@ -121,7 +122,7 @@ def allocate(
                 holder = ipam.is_allocated(conn, subnet["id"], ip)
                 if (holder is not None and holder != port_id) or ip in skip:
                     raise neutron("IpAddressAlreadyAllocated", ip=ip, subnet_id=subnet["id"])
-                chosen = (subnet, ip)
+                chosen, held = (subnet, ip), holder == port_id
                 break
             ip = ipam.allocate(conn, subnet, exclude=skip)
             if ip is not None:
@@ -131,7 +132,7 @@ def allocate(
             raise neutron("IpAddressGenerationFailure", net_id=network_id)
         subnet, ip = chosen
         taken.setdefault(subnet["id"], set()).add(ip)
-        if ipam.is_allocated(conn, subnet["id"], ip) != port_id:
+        if not held:
             ipam.record(conn, port_id=port_id, network_id=network_id, subnet_id=subnet["id"], ip=ip)
         out.append({"subnet_id": subnet["id"], "ip_address": ip})
     return out

@@ -170,14 +170,11 @@ class Ports:
     # -- creating -----------------------------------------------------------------------------
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
-        self.svc.secgroups.ensure_default_now(body.get("project_id"))
         with self.db.write() as conn:
             port_id = self.create_in(conn, caller, body)
             return self.expand(conn, [self.row(conn, Caller.system(), port_id)])[0]
 
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
-        for body in bodies:
-            self.svc.secgroups.ensure_default_now(body.get("project_id"))
         with self.db.write() as conn:
             created = [self.create_in(conn, caller, body) for body in bodies]
             return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created])
@@ -243,7 +240,9 @@ class Ports:
             fixed_ips=list(requested) if is_set(requested) else None,
         )
         fixed = port_ips.allocate(conn, port_id=port_id, network_id=net["id"], groups=groups)
-        self._apply_groups(conn, caller, port_id, project_id, owner, psec, fixed, body.get("security_groups"))
+        self._apply_groups(
+            conn, caller, port_id, project_id, owner, psec, fixed, body.get("security_groups"), fresh=True
+        )
         if body.get("tags"):
             set_tags(conn, "ports", port_id, body["tags"])
         return port_id
@@ -258,6 +257,7 @@ class Ports:
         psec: bool,
         fixed: list[dict[str, str]],
         requested: Any,
+        fresh: bool = False,
     ) -> None:
         if is_set(requested):
             wanted = list(requested)
@@ -271,7 +271,8 @@ class Ports:
             group_ids = [default] if default else []
         else:
             group_ids = []
-        conn.execute(ps.delete().where(ps.c.port_id == port_id))
+        if not fresh:
+            conn.execute(ps.delete().where(ps.c.port_id == port_id))
         for gid in group_ids:
             conn.execute(ps.insert().values(port_id=port_id, security_group_id=gid))
 

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.services.network import attributes as attrs
-from pocketstack.services.network.access import Caller
+from pocketstack.services.network.access import Caller, Memo
 from pocketstack.services.network.attributes import Resource
 from pocketstack.services.network.errors import not_found
 from pocketstack.services.network.service import NetworkService
@@ -99,12 +99,13 @@ def render_list(req: ApiRequest, spec: Spec, rows: Sequence[Row], collection: st
     access = svc(req).access
     ctx = req.ctx
     rule = f"get_{spec.name}"
+    memo = Memo()
     items = []
     for row in rows:
         view = spec.view(row)
-        if access.allowed(ctx, rule, spec.target(view, row)):
+        if access.allowed_memo(ctx, rule, spec.target(view, row), memo):
             items.append((view, row))
-    hidden = access.hidden(ctx, spec.name, spec.target(*items[0])) if items else set()
+    hidden = access.hidden(ctx, spec.name, spec.target(*items[0]), memo) if items else set()
     fields = attrs.fields_param(req.query)
     key = collection or spec.resource.collection
     body: dict[str, Any] = {key: [select(v, hidden, fields) for v, _ in items]}
