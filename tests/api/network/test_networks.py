@@ -255,3 +255,17 @@ def test_method_not_allowed(member: Neutron) -> None:
     resp = member.request("PATCH", "/networks")
     assert resp.status_code == 405
     assert error_type(resp) == "HTTPMethodNotAllowed"
+
+
+def test_if_match_revision_constraint(member: Neutron) -> None:
+    net = member.network()
+    path = f"/networks/{net['id']}"
+    stale = {"If-Match": f"revision_number={net['revision_number'] + 5}"}
+    resp = member.request("PUT", path, json={"network": {"name": "x"}}, headers=stale)
+    msg = expect_error(resp, 412, "RevisionNumberConstraintFailed")
+    assert msg == f"Constrained to {net['revision_number'] + 5}, but current revision is {net['revision_number']}"
+    fresh = {"If-Match": f"revision_number={net['revision_number']}"}
+    assert member.request("PUT", path, json={"network": {"name": "y"}}, headers=fresh).status_code == 200
+    expect_error(member.request("DELETE", path, headers=fresh), 412, "RevisionNumberConstraintFailed")
+    bad = {"If-Match": "revision_number=abc"}
+    expect_error(member.request("DELETE", path, headers=bad), 400, "BadRequest")

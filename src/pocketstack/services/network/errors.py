@@ -270,6 +270,21 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
 }
 
 
+class PreconditionFailed(ApiError):
+    """412: an ``If-Match: revision_number=N`` constraint was not met."""
+
+    status = 412
+    default_kind = "HTTPPreconditionFailed"
+
+
+def revision_mismatch(expected: int, current: int) -> ApiError:
+    return PreconditionFailed(
+        f"Constrained to {expected}, but current revision is {current}",
+        kind="RevisionNumberConstraintFailed",
+        neutron=True,
+    )
+
+
 def neutron(kind: str, **values: Any) -> ApiError:
     """The ApiError Neutron raises as ``kind`` (e.g. ``neutron("NetworkNotFound", net_id=x)``)."""
     status, template = EXCEPTIONS[kind]

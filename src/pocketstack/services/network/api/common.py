@@ -18,7 +18,7 @@ from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.services.network import attributes as attrs
 from pocketstack.services.network.access import Caller, Memo
 from pocketstack.services.network.attributes import Resource
-from pocketstack.services.network.errors import not_found
+from pocketstack.services.network.errors import bad_request, not_found, revision_mismatch
 from pocketstack.services.network.service import NetworkService
 
 Row = Mapping[str, Any]
@@ -160,9 +160,25 @@ def authorize_create(req: ApiRequest, spec: Spec, target: dict[str, Any]) -> Non
     svc(req).access.enforce(req.ctx, f"create_{spec.name}", target, spec.resource)
 
 
+def revision_constraint(req: ApiRequest) -> int | None:
+    """The ``If-Match: revision_number=N`` a PUT/DELETE is constrained to (revision-if-match)."""
+    header = req.header("if-match")
+    if not header:
+        return None
+    found = [tag.strip().strip('"') for tag in header.split(",") if "revision_number=" in tag]
+    if len(found) > 1:
+        raise bad_request("if-match", "Multiple revision_number etags are not supported.")
+    if not found:
+        return None
+    try:
+        return int(found[0].split("revision_number=", 1)[1])
+    except ValueError:
+        raise bad_request("if-match", "Revision number etag must be in the format of revision_number=<int>") from None
+
+
 def load_for_change(req: ApiRequest, spec: Spec, action: str, resource_id: str, body: dict[str, Any] | None) -> Row:
     """Fetch what a PUT/DELETE acts on and check ``<action>_<resource>`` (404 for callers who
-    may not even see it)."""
+    may not even see it) and any ``If-Match`` revision constraint (412)."""
     row: Row = spec.mgr(req).get(caller(req), resource_id)
     target = spec.target(spec.view(row), row)
     if body is not None:
@@ -175,6 +191,9 @@ def load_for_change(req: ApiRequest, spec: Spec, action: str, resource_id: str, 
         updated=list(body) if body is not None else None,
         show_action=f"get_{spec.name}",
     )
+    expected = revision_constraint(req)
+    if expected is not None and expected != row["revision_number"]:
+        raise revision_mismatch(expected, row["revision_number"])
     return row
 
 
