@@ -210,3 +210,20 @@ def test_system_scope_is_refused(server: Server) -> None:
     token = server.token("admin", None, scope={"system": {"all": True}})
     r = httpx.get(f"{server.url}/image/v2/images", headers={"X-Auth-Token": token, "Accept": "application/json"})
     assert r.status_code == 403
+
+
+@pytest.mark.slow
+def test_operator_policy_override(tmp_path: Any) -> None:
+    """``<data-dir>/policy.d/image/*.yaml`` changes Glance's rules (here: members may publicize)."""
+    cloud = Server(tmp_path / "cloud")
+    (cloud.data_dir / "policy.d" / "image").mkdir(parents=True)
+    (cloud.data_dir / "policy.d" / "image" / "publicize.yaml").write_text('"publicize_image": "role:member"\n')
+    cloud.start()
+    try:
+        g = Glance(cloud, cloud.token("demo", "demo"))
+        r = g.request("POST", "/v2/images", json={"visibility": "public"})
+        assert r.status_code == 201, r.text
+        r = Glance(cloud, cloud.token("alt_demo", "alt_demo")).get(f"/v2/images/{r.json()['id']}")
+        assert r.status_code == 200
+    finally:
+        cloud.stop()
