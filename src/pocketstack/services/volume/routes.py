@@ -48,6 +48,11 @@ def both(method: str, path: str, handler: Any, **kw: Any) -> list[Route]:
 
 
 _ANY = {"type": "object"}
+_RELEASE = {
+    "type": ["object", "null"],
+    "properties": {"resource_id": {"type": ["string", "null"]}},
+    "additionalProperties": False,
+}
 
 _RESOURCES: list[tuple[str, str, Any, dict[str, Any]]] = [
     # volumes
@@ -168,6 +173,9 @@ _RESOURCES: list[tuple[str, str, Any, dict[str, Any]]] = [
     ("DELETE", "/messages/{message_id}", admin.delete_message, {}),
     ("GET", "/extensions", admin.list_extensions, {}),
     ("GET", "/resource_filters", admin.resource_filters, {}),
+    # pocketstack's own: the simulated backend's pending transitions (admin)
+    ("GET", "/os-pocketstack/transitions", admin.list_transitions, {}),
+    ("POST", "/os-pocketstack/transitions/release", admin.release_transitions, {"body": _RELEASE}),
 ]
 
 ROUTES: list[Route] = [

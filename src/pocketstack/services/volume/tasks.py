@@ -123,10 +123,12 @@ class TaskQueue:
         self.run_due(resource_id)
         return int(count or 0)
 
-    def pending(self, resource_id: str) -> list[dict[str, Any]]:
+    def all_pending(self, resource_id: str | None = None) -> list[dict[str, Any]]:
         with self.db.read() as conn:
-            rows = conn.execute(sa.select(m.tasks).where(m.tasks.c.resource_id == resource_id))
-            return [dict(r) for r in rows.mappings()]
+            stmt = sa.select(m.tasks).order_by(m.tasks.c.id)
+            if resource_id is not None:
+                stmt = stmt.where(m.tasks.c.resource_id == resource_id)
+            return [dict(r) for r in conn.execute(stmt).mappings()]
 
     # -- the background loop -----------------------------------------------------------
 

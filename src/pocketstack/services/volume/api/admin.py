@@ -309,3 +309,34 @@ def versions(req: ApiRequest) -> Reply:
 
 def version_v3(req: ApiRequest) -> Reply:
     return Reply(200, {"versions": [_version(req)]})
+
+
+# -- the simulated backend (pocketstack's own, admin only) ------------------------------------------
+
+
+def _transition(t: dict[str, Any]) -> dict[str, Any]:
+    from pocketstack.services.volume.views.common import ts
+
+    return {
+        "id": t["id"],
+        "resource": t["resource"],
+        "resource_id": t["resource_id"],
+        "kind": t["action"],
+        "due_at": ts(t["due_at"]),
+        "held": t["due_at"] is None,
+        "created_at": ts(t["created_at"]),
+    }
+
+
+def list_transitions(req: ApiRequest) -> Reply:
+    """Pending backend transitions (``manual`` timing holds them until released)."""
+    req.authorize("context_is_admin")
+    s_ = svc(req)
+    rows = s_.tasks.all_pending(req.q("resource_id"))
+    return Reply(200, {"mode": s_.settings.build_mode, "transitions": [_transition(t) for t in rows]})
+
+
+def release_transitions(req: ApiRequest) -> Reply:
+    req.authorize("context_is_admin")
+    resource_id = (req.body or {}).get("resource_id")
+    return Reply(200, {"released": svc(req).release(resource_id)})
