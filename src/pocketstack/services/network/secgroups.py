@@ -159,7 +159,9 @@ def validate_rule(rule: dict[str, Any]) -> None:
         raise neutron(
             "SecurityGroupEthertypeConflictWithProtocol", ethertype=rule["ethertype"], protocol=rule["protocol"]
         )
-    remotes = [k for k in ("remote_ip_prefix", "remote_group_id", "remote_address_group_id") if rule.get(k)]
+    remotes = [
+        k for k in ("remote_ip_prefix", "remote_group_id", "remote_address_group_id") if rule.get(k) not in (None, "")
+    ]
     if len(remotes) > 1:
         raise neutron("SecurityGroupMultipleRemoteEntites")
 
@@ -348,8 +350,8 @@ class SecurityGroups:
         with self.db.write() as conn:
             for rule in rules:
                 scope = Caller(project_id=rule["project_id"], is_admin=caller.is_admin)
-                if rule.get("remote_group_id"):
-                    self.row(conn, scope, rule["remote_group_id"])
+                if rule.get("remote_group_id") is not None:
+                    self.row(conn, scope, str(rule["remote_group_id"]))
                 self.row(conn, scope, rule["security_group_id"])
             group_id = rules[0]["security_group_id"]
             seen: set[str] = set()
