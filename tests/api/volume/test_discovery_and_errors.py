@@ -9,13 +9,13 @@ import uuid
 import httpx
 import pytest
 
-from tests.api.volume.util import Cinder, client, project_id
+from tests.api.volume.util import Cinder, fresh_member, project_id
 from tests.server import Server
 
 
 @pytest.fixture(scope="module")
 def demo(server: Server) -> Cinder:
-    return client(server)
+    return fresh_member(server)
 
 
 def test_discovery(server: Server) -> None:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.api.volume.util import Cinder, client
+from tests.api.volume.util import Cinder, client, fresh_member
 from tests.server import Server
 
 CONNECTOR = {"host": "compute-9", "initiator": "iqn.1993-08.org.debian:01:abc", "mountpoint": "/dev/vdc"}
@@ -15,7 +15,7 @@ CONNECTOR = {"host": "compute-9", "initiator": "iqn.1993-08.org.debian:01:abc", 
 
 @pytest.fixture(scope="module")
 def demo(server: Server) -> Cinder:
-    return client(server)
+    return fresh_member(server)
 
 
 @pytest.fixture(scope="module")

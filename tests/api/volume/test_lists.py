@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.api.volume.util import Cinder, client
+from tests.api.volume.util import Cinder, client, fresh_member
 from tests.server import Server
 
 
 @pytest.fixture(scope="module")
 def demo(server: Server) -> Cinder:
-    return client(server)
+    return fresh_member(server)
 
 
 @pytest.fixture(scope="module")

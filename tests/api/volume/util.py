@@ -82,3 +82,25 @@ def project_id(server: Server, name: str) -> str:
 
 def client(server: Server, user: str = "demo", project: str = "demo", version: str | None = MAX) -> Cinder:
     return Cinder(server, server.token(user, project), project_id(server, project), version)
+
+
+def fresh_member(server: Server, quotas: dict[str, int] | None = None) -> Cinder:
+    """A member of a project of its own (unlimited volume quotas unless ``quotas`` says)."""
+    import uuid
+
+    from tests.server import ADMIN_PASSWORD
+
+    admin_token = server.token("admin", "admin")
+    name = f"vol-{uuid.uuid4().hex[:8]}"
+    with server.http(admin_token) as c:
+        project = c.post("/v3/projects", json={"project": {"name": name, "domain_id": "default"}}).json()["project"]
+        user = c.post(
+            "/v3/users", json={"user": {"name": name, "password": ADMIN_PASSWORD, "domain_id": "default"}}
+        ).json()["user"]
+        role = next(r for r in c.get("/v3/roles").json()["roles"] if r["name"] == "member")
+        c.put(f"/v3/projects/{project['id']}/users/{user['id']}/roles/{role['id']}")
+    limits = quotas if quotas is not None else {"volumes": -1, "gigabytes": -1, "snapshots": -1, "backups": -1}
+    admin = Cinder(server, admin_token, project_id(server, "admin"))
+    r = admin.put(f"/os-quota-sets/{project['id']}", {"quota_set": limits})
+    assert r.status_code == 200, r.text
+    return Cinder(server, server.token(name, name), project["id"])
