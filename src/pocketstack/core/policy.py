@@ -48,6 +48,12 @@ def _check_with_cached_signature(rule: Any, target: Any, creds: Any, enforcer: A
 
 _checks._check = _check_with_cached_signature
 
+# The first rule parsed asks stevedore for third-party check plugins, which scans every
+# installed package's entry points (a quarter of a second at start-up).  pocketstack
+# supports oslo.policy's built-in checks only.
+if _checks.extension_checks is None:
+    _checks.extension_checks = {}
+
 
 def rule(
     name: str,
