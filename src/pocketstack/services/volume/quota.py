@@ -67,6 +67,12 @@ class VolumeQuotas:
         values.update({k: v for k, v in self.store.project_overrides(conn, project_id).items() if k in values})
         return values
 
+    def limits_of(self, conn: Connection, project_id: str, names: list[str]) -> dict[str, int]:
+        """The limits of just ``names`` (per-type resources default to unlimited)."""
+        base = self.store.class_limits(conn, "default")
+        overrides = self.store.project_overrides(conn, project_id)
+        return {n: int(overrides.get(n, base.get(n, UNLIMITED))) for n in names}
+
     def class_limits(self, conn: Connection, class_name: str) -> dict[str, int]:
         values = self.defaults(conn)
         if class_name != "default":
@@ -127,10 +133,12 @@ class VolumeQuotas:
         the error after the first over-quota resource in name order.
         """
         self.store.lock(conn, project_id)
-        limits = self.limits(conn, project_id)
+        limits = self.limits_of(conn, project_id, [*deltas, "per_volume_gigabytes"])
         per_volume = limits.get("per_volume_gigabytes", UNLIMITED)
         if kind == "volumes" and per_volume != UNLIMITED and size > per_volume:
             raise e.size_exceeds_limit(size, per_volume)
+        if all(limits.get(res, UNLIMITED) == UNLIMITED for res, delta in deltas.items() if delta > 0):
+            return
         usage = self.usage(conn, project_id)
         overs = sorted(
             res

@@ -26,10 +26,11 @@ def allocated_gb(conn: Connection, backend: Backend) -> int:
     return int(total or 0)
 
 
-def capabilities(conn: Connection, backend: Backend) -> dict[str, Any]:
+def capabilities(conn: Connection, backend: Backend, allocated: int | None = None) -> dict[str, Any]:
     """The pool as its driver reports it (what get_pools shows and the filters test)."""
     v = m.volumes
-    allocated = allocated_gb(conn, backend)
+    if allocated is None:
+        allocated = allocated_gb(conn, backend)
     total_volumes = int(conn.execute(sa.select(sa.func.count()).where(v.c.host == backend.pool)).scalar() or 0)
     capacity = backend.capacity_gb()
     return {
@@ -128,9 +129,11 @@ def satisfies(caps: Mapping[str, Any], extra_specs: Mapping[str, Any]) -> bool:
 def backend_passes(
     conn: Connection, backend: Backend, *, size_increase: int, extra_specs: Mapping[str, Any], zone: str | None
 ) -> bool:
-    caps = capabilities(conn, backend)
     if zone is not None and zone != backend.availability_zone:
         return False
-    if size_increase > caps["free_capacity_gb"]:
+    allocated = allocated_gb(conn, backend)
+    if allocated + size_increase > backend.capacity_gb():
         return False
-    return satisfies(caps, extra_specs)
+    if not extra_specs:
+        return True
+    return satisfies(capabilities(conn, backend, allocated), extra_specs)

@@ -77,6 +77,7 @@ class Volumes(Store):
         self.backend = backend
         self.messages = messages
         self.image_service = image_service
+        self._service_uuid: str | None = None
         tasks.register("volume_create", self._finish_create)
         tasks.register("volume_delete", self._finish_delete)
 
@@ -238,9 +239,20 @@ class Volumes(Store):
             }
             conn.execute(v.insert().values(row))
             meta_kv.merge(conn, row["id"], dict(metadata or {}))
-            self._copy_image_metadata(conn, row["id"], image, snapshot, source)
-            created = self.decorate(conn, [dict(row)])[0]
-            payload = {"request_id": request_id, "restore_backup_id": restore_backup_id}
+            image_meta = self._copy_image_metadata(conn, row["id"], image, snapshot, source)
+            created = {
+                **row,
+                "metadata": {k: metadata[k] for k in sorted(metadata or {})} if metadata else {},
+                "image_metadata": image_meta,
+                "attachments": [],
+                "volume_type_name": vtype["name"],
+            }
+            # the scheduler works from the type as it was asked for (Cinder's request_spec)
+            payload = {
+                "request_id": request_id,
+                "restore_backup_id": restore_backup_id,
+                "extra_specs": dict(vtype["extra_specs"]),
+            }
             self.tasks.schedule(conn, "volume", row["id"], "volume_create", payload)
         return created
 
@@ -313,7 +325,9 @@ class Volumes(Store):
         parent = self.row(conn, snapshot["volume_id"])
         return bool(parent and parent["bootable"])
 
-    def _copy_image_metadata(self, conn: Connection, volume_id: str, image: Any, snapshot: Any, source: Any) -> None:
+    def _copy_image_metadata(
+        self, conn: Connection, volume_id: str, image: Any, snapshot: Any, source: Any
+    ) -> dict[str, str]:
         gm = m.glance_metadata
         values: dict[str, Any] = {}
         if image is not None:
@@ -325,13 +339,17 @@ class Volumes(Store):
             if image.get("name"):
                 values["image_name"] = image["name"]
         elif snapshot is not None:
-            rows = conn.execute(sa.select(gm.c.key, gm.c.value).where(gm.c.snapshot_id == snapshot["id"]))
-            values = {k: val for k, val in rows}
+            found = conn.execute(sa.select(gm.c.key, gm.c.value).where(gm.c.snapshot_id == snapshot["id"]))
+            values = {k: val for k, val in found}
         elif source is not None:
-            rows = conn.execute(sa.select(gm.c.key, gm.c.value).where(gm.c.volume_id == source["id"]))
-            values = {k: val for k, val in rows}
-        for key, value in values.items():
-            conn.execute(gm.insert().values(volume_id=volume_id, snapshot_id=None, key=key, value=str(value)))
+            found = conn.execute(sa.select(gm.c.key, gm.c.value).where(gm.c.volume_id == source["id"]))
+            values = {k: val for k, val in found}
+        if values:
+            inserts = [
+                {"volume_id": volume_id, "snapshot_id": None, "key": k, "value": str(x)} for k, x in values.items()
+            ]
+            conn.execute(gm.insert(), inserts)
+        return {k: str(x) for k, x in values.items()}
 
     def _finish_create(self, conn: Connection, volume_id: str, payload: dict[str, Any]) -> None:
         """The backend's side of a create: place the volume, or fail for lack of room."""
@@ -339,7 +357,9 @@ class Volumes(Store):
         if row is None or row["status"] != "creating":
             return
         now = utcnow()
-        specs = self.types.get(conn, row["volume_type_id"])["extra_specs"] if row["volume_type_id"] else {}
+        specs = payload.get("extra_specs")
+        if specs is None:
+            specs = self.types.get(conn, row["volume_type_id"])["extra_specs"]
         placed = scheduler.backend_passes(
             conn, self.backend, size_increase=row["size"], extra_specs=specs, zone=row["availability_zone"]
         )
@@ -371,10 +391,13 @@ class Volumes(Store):
         return scheduler.allocated_gb(conn, self.backend)
 
     def service_uuid(self, conn: Connection) -> str | None:
-        s = m.services
-        return conn.execute(
-            sa.select(s.c.uuid).where(s.c.binary == "cinder-volume", s.c.host == self.backend.host)
-        ).scalar()
+        """The cinder-volume service's uuid (written once at bootstrap, never changed)."""
+        if self._service_uuid is None:
+            s = m.services
+            self._service_uuid = conn.execute(
+                sa.select(s.c.uuid).where(s.c.binary == "cinder-volume", s.c.host == self.backend.host)
+            ).scalar()
+        return self._service_uuid
 
     # -- updating --------------------------------------------------------------------------------
 
