@@ -274,6 +274,7 @@ class Creator:
                 group_rules=group["rules"] if group else {},
                 group_hosts=group_hosts,
             )
+            self._host_hints(conn, req, sched)
             chosen: list[dict[str, Any] | None] = []
             failure: str | None = None
             for _ in range(count):
@@ -284,12 +285,9 @@ class Creator:
                     break
                 chosen.append(node)
                 sched.group_hosts.append(node["host"])
-                hosts.allocate(conn, f"pending-{len(chosen)}", node["host"], res)
-            for i in range(len(chosen)):
-                hosts.free(conn, f"pending-{i + 1}")
             if failure is not None:
                 chosen = [None] * count
-            zones = hosts.host_azs(conn)
+            zones = sched.zones if sched.zones is not None else hosts.host_azs(conn)
             created: list[dict[str, Any]] = []
             build_tasks: list[Task] = []
             for index in range(count):
@@ -305,10 +303,10 @@ class Creator:
                         availability_zone=zones.get(picked["host"], hosts.DEFAULT_AZ),
                         task_state=st.SPAWNING if networks == "none" else st.NETWORKING,
                     )
-                    hosts.allocate(conn, server_id, picked["host"], res)
+                    hosts.allocate(conn, server_id, picked["host"], res, new=True)
                 else:
                     values.update(vm_state=st.ERROR, task_state=None)
-                conn.execute(instances.insert().values(**values))
+                conn.execute(instances.insert(), values)
                 for tag in dict.fromkeys(req.tags):
                     conn.execute(instance_tags.insert().values(instance_uuid=server_id, tag=tag))
                 if group is not None:
@@ -325,6 +323,10 @@ class Creator:
                 )
                 if picked is None:
                     self._record_no_host(conn, server_id, action_id, failure or "", now)
+                elif networks == "none" and not req.bdms and self.svc.driver.mode == "instant":
+                    # nothing to provision elsewhere: the build completes with the request
+                    payload = {"action_id": action_id, "action": "create", "started": now.isoformat()}
+                    self.svc.lifecycle.finish(conn, Task(0, server_id, "build", payload, request_id), {"ips": ""})
                 else:
                     task = self.svc.driver.schedule(
                         conn,
@@ -346,6 +348,20 @@ class Creator:
                         build_tasks.append(task)
                 created.append(values)
         return created, build_tasks
+
+    def _host_hints(self, conn: Connection, req: CreateRequest, sched: scheduler.Request) -> None:
+        """SameHostFilter and DifferentHostFilter: hosts of the servers the hints name."""
+        for hint, target in (("same_host", sched.same_host), ("different_host", sched.different_host)):
+            value = req.scheduler_hints.get(hint)
+            if not value:
+                continue
+            ids = [value] if isinstance(value, str) else list(value)
+            rows = conn.execute(
+                sa.select(instances.c.host).where(instances.c.uuid.in_(ids), instances.c.deleted.is_(False))
+            )
+            target.update(r[0] for r in rows if r[0])
+            if hint == "same_host" and not target:
+                target.add("")  # no such server: nothing can share its host
 
     def _check_quota(
         self, conn: Connection, project_id: str, flavor: dict[str, Any], req: CreateRequest, limits: dict[str, int]

@@ -156,13 +156,20 @@ def nodes(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in rows]
 
 
-def allocate(conn: Connection, consumer: str, host: str, res: Resources) -> None:
-    """Record that ``consumer`` takes ``res`` on ``host`` (replacing what it held)."""
-    free(conn, consumer)
+def allocate(conn: Connection, consumer: str, host: str, res: Resources, *, new: bool = False) -> None:
+    """Record that ``consumer`` takes ``res`` on ``host`` (replacing what it held, unless
+    the caller knows it is a new consumer)."""
+    if not new:
+        free(conn, consumer)
     conn.execute(
-        allocations.insert().values(
-            consumer_uuid=consumer, host=host, vcpus=res.vcpus, memory_mb=res.memory_mb, disk_gb=res.disk_gb
-        )
+        allocations.insert(),
+        {
+            "consumer_uuid": consumer,
+            "host": host,
+            "vcpus": res.vcpus,
+            "memory_mb": res.memory_mb,
+            "disk_gb": res.disk_gb,
+        },
     )
     _adjust(conn, host, res.vcpus, res.memory_mb, res.disk_gb, 1)
 
@@ -201,9 +208,11 @@ def _adjust(conn: Connection, host: str, vcpus: int, ram: int, disk: int, vms: i
     )
 
 
-def fits(node: Mapping[str, Any], res: Resources) -> bool:
+def fits(node: Mapping[str, Any], res: Resources, pending: Resources | None = None) -> bool:
+    """Whether ``res`` fits on the node next to what it holds (and ``pending`` picks)."""
+    p = pending or Resources(0, 0, 0)
     return (
-        node["vcpus_used"] + res.vcpus <= node["vcpus"] * CPU_ALLOCATION_RATIO
-        and node["memory_mb_used"] + res.memory_mb <= node["memory_mb"] * RAM_ALLOCATION_RATIO
-        and node["local_gb_used"] + res.disk_gb <= node["local_gb"] * DISK_ALLOCATION_RATIO
+        node["vcpus_used"] + p.vcpus + res.vcpus <= node["vcpus"] * CPU_ALLOCATION_RATIO
+        and node["memory_mb_used"] + p.memory_mb + res.memory_mb <= node["memory_mb"] * RAM_ALLOCATION_RATIO
+        and node["local_gb_used"] + p.disk_gb + res.disk_gb <= node["local_gb"] * DISK_ALLOCATION_RATIO
     )

@@ -65,20 +65,17 @@ def start(
 ) -> int:
     """Record an action as accepted; returns its id."""
     now = now or timeutils.utcnow()
-    return int(
-        conn.execute(
-            instance_actions.insert().values(
-                action=action,
-                instance_uuid=instance_uuid,
-                request_id=request_id,
-                user_id=user_id,
-                project_id=project_id,
-                start_time=now,
-                created_at=now,
-                updated_at=now,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
-    )
+    params = {
+        "action": action,
+        "instance_uuid": instance_uuid,
+        "request_id": request_id,
+        "user_id": user_id,
+        "project_id": project_id,
+        "start_time": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return int(conn.execute(instance_actions.insert(), params).inserted_primary_key[0])  # type: ignore[index]
 
 
 def finish(
@@ -94,19 +91,21 @@ def finish(
 ) -> None:
     """Record the events of an action as run to the end (successfully or not)."""
     now = timeutils.utcnow()
-    for event in EVENTS.get(action, []):
-        conn.execute(
-            instance_action_events.insert().values(
-                action_id=action_id,
-                event=event,
-                start_time=started or now,
-                finish_time=now,
-                result="Success" if ok else "Error",
-                traceback=None if ok else traceback,
-                host=host,
-                details=None if ok else details,
-            )
-        )
+    rows = [
+        {
+            "action_id": action_id,
+            "event": event,
+            "start_time": started or now,
+            "finish_time": now,
+            "result": "Success" if ok else "Error",
+            "traceback": None if ok else traceback,
+            "host": host,
+            "details": None if ok else details,
+        }
+        for event in EVENTS.get(action, [])
+    ]
+    if rows:
+        conn.execute(instance_action_events.insert(), rows)
     values: dict[str, Any] = {"updated_at": now}
     if not ok:
         values["message"] = "Error"

@@ -154,6 +154,17 @@ class Integration:
         out: list[dict[str, Any]] = self._svc("network").ports_for_server(server_id)
         return out
 
+    def security_groups_bulk(self, server_ids: list[str]) -> dict[str, list[dict[str, Any]]] | None:
+        """Every server's groups at once, when the networking service offers it in bulk."""
+        network = self.network()
+        if network is None:
+            return None
+        bulk = getattr(network, "security_groups_for_servers", None)
+        if bulk is not None:
+            found: dict[str, list[dict[str, Any]]] = bulk(server_ids)
+            return {i: found.get(i, []) for i in server_ids}
+        return {i: network.security_groups_for_server(i) for i in server_ids}
+
     def security_groups(self, server_id: str) -> list[dict[str, Any]] | None:
         """The groups of the server's ports; None when there is no networking service."""
         if not self.has("network"):

@@ -41,6 +41,12 @@ class Request:
     group_rules: Mapping[str, Any] = field(default_factory=dict)
     group_hosts: list[str] = field(default_factory=list)  # hosts of the group's members
     exclude: set[str] = field(default_factory=set)
+    same_host: set[str] = field(default_factory=set)  # hosts the server must share (SameHostFilter)
+    different_host: set[str] = field(default_factory=set)  # hosts it must avoid (DifferentHostFilter)
+    # picks made earlier in the same request, not yet written as allocations
+    pending: dict[str, Resources] = field(default_factory=dict)
+    nodes: list[dict[str, Any]] | None = None  # the nodes, when the caller already read them
+    zones: dict[str, str] | None = None
 
 
 def select(conn: Connection, req: Request) -> dict[str, Any]:
@@ -51,7 +57,10 @@ def select(conn: Connection, req: Request) -> dict[str, Any]:
     members = Counter(req.group_hosts)
 
     def weight(node: Mapping[str, Any]) -> tuple[float, float]:
-        free_ram = node["memory_mb"] * hosts.RAM_ALLOCATION_RATIO - node["memory_mb_used"]
+        taken = req.pending.get(node["host"])
+        free_ram = (
+            node["memory_mb"] * hosts.RAM_ALLOCATION_RATIO - node["memory_mb_used"] - (taken.memory_mb if taken else 0)
+        )
         group = 0.0
         if req.group_policy == "soft-affinity":
             group = members[node["host"]]
@@ -59,14 +68,24 @@ def select(conn: Connection, req: Request) -> dict[str, Any]:
             group = -members[node["host"]]
         return (group, free_ram)
 
-    return max(candidates, key=weight)
+    chosen = max(candidates, key=weight)
+    taken = req.pending.get(chosen["host"], Resources(0, 0, 0))
+    r = req.resources
+    req.pending[chosen["host"]] = Resources(
+        taken.vcpus + r.vcpus, taken.memory_mb + r.memory_mb, taken.disk_gb + r.disk_gb
+    )
+    return chosen
 
 
 def _filtered(conn: Connection, req: Request) -> list[dict[str, Any]]:
-    zones = hosts.host_azs(conn) if req.availability_zone else {}
+    if req.availability_zone and req.zones is None:
+        req.zones = hosts.host_azs(conn)
+    zones = req.zones or {}
+    if req.nodes is None:
+        req.nodes = hosts.nodes(conn)
     members = Counter(req.group_hosts)
     out = []
-    for node in hosts.nodes(conn):
+    for node in req.nodes:
         name = node["host"]
         if node["disabled"] and req.host is None:
             continue
@@ -78,7 +97,11 @@ def _filtered(conn: Connection, req: Request) -> list[dict[str, Any]]:
             continue
         if req.availability_zone and req.availability_zone not in zones.get(name, hosts.DEFAULT_AZ).split(","):
             continue
-        if not hosts.fits(node, req.resources):
+        if req.same_host and name not in req.same_host:
+            continue
+        if name in req.different_host:
+            continue
+        if not hosts.fits(node, req.resources, req.pending.get(name)):
             continue
         if req.group_policy == "affinity" and members and name not in members:
             continue

@@ -49,9 +49,9 @@ def extras(req: ApiRequest, servers: list[dict[str, Any]], *, detail: bool = Tru
     ids = [i["uuid"] for i in servers]
     live = [i["uuid"] for i in servers if not i["deleted"]]
     groups: dict[str, list[dict[str, Any]] | None] = {}
-    if s_.integration.has("network"):
-        for server_id in live:
-            groups[server_id] = s_.integration.security_groups(server_id)
+    found = s_.integration.security_groups_bulk(live) if live else None
+    if found is not None:
+        groups.update(found)
     admin = is_admin(req)
     x = views.Extras(
         addresses=s_.integration.addresses(live) if ids else {},
