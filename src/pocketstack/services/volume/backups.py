@@ -132,6 +132,7 @@ class Backups(Store):
             "metadata": dict(metadata or {}),
             "volume_type_id": volume["volume_type_id"],
             "bootable": bool(volume["bootable"]),
+            "volume_meta": self._volume_meta(conn, volume["id"]),
             "created_at": now,
             "updated_at": now,
         }
@@ -147,6 +148,13 @@ class Backups(Store):
         created = self.decorate(conn, [dict(row)])[0]
         self.tasks.schedule(conn, "backup", row["id"], "backup_create", {})
         return created
+
+    @staticmethod
+    def _volume_meta(conn: Connection, volume_id: str) -> dict[str, dict[str, Any]]:
+        vm, gm = m.volume_metadata, m.glance_metadata
+        user = {k: x for k, x in conn.execute(sa.select(vm.c.key, vm.c.value).where(vm.c.volume_id == volume_id))}
+        glance = {k: x for k, x in conn.execute(sa.select(gm.c.key, gm.c.value).where(gm.c.volume_id == volume_id))}
+        return {"metadata": user, "glance": glance}
 
     def _finish_create(self, conn: Connection, backup_id: str, payload: dict[str, Any]) -> None:
         row = self.row(conn, backup_id)
@@ -277,9 +285,21 @@ class Backups(Store):
             values: dict[str, Any] = {"status": "available" if vol["host"] else vol["status"], "updated_at": now}
             if backup is not None:
                 values["bootable"] = bool(backup["bootable"])
+                self._restore_meta(conn, vid, backup.get("volume_meta") or {})
             conn.execute(v.update().where(v.c.id == vid).values(values))
         if backup is not None and backup["status"] == "restoring":
             conn.execute(b.update().where(b.c.id == backup_id).values(status="available", updated_at=now))
+
+    @staticmethod
+    def _restore_meta(conn: Connection, volume_id: str, meta: Mapping[str, Any]) -> None:
+        from pocketstack.services.volume.volumes import meta_kv
+
+        meta_kv.merge(conn, volume_id, dict(meta.get("metadata") or {}))
+        gm = m.glance_metadata
+        for key, value in (meta.get("glance") or {}).items():
+            where = (gm.c.volume_id == volume_id) & (gm.c.key == key)
+            if not conn.execute(gm.update().where(where).values(value=value)).rowcount:
+                conn.execute(gm.insert().values(volume_id=volume_id, snapshot_id=None, key=key, value=value))
 
     # -- export / import ------------------------------------------------------------------------
 

@@ -209,6 +209,9 @@ backups = sa.Table(
     # what the volume looked like when backed up (restores recreate it)
     sa.Column("volume_type_id", sa.String(36), nullable=True),
     sa.Column("bootable", sa.Boolean, nullable=False, default=False),
+    # the volume's user and image metadata at backup time ({"metadata": …, "glance": …}),
+    # put back on the volume a restore writes to, as Cinder's backup drivers do
+    sa.Column("volume_meta", sa.JSON, nullable=True),
     *_ts(),
     sa.Index("ix_volume_backups_project_created", "project_id", "created_at", "id"),
 )
