@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -42,7 +43,9 @@ class Server:
 
     @property
     def clouds_yaml(self) -> Path:
-        return self.data_dir / "clouds.yaml"
+        # this server's own copy: another server started on the same data dir rewrites clouds.yaml
+        own = self.data_dir / f"clouds-{self.port}.yaml"
+        return own if own.exists() else self.data_dir / "clouds.yaml"
 
     @property
     def auth_url(self) -> str:
@@ -85,6 +88,8 @@ class Server:
             match = re.search(r"serving on (\S+)", line)
             if match:
                 self.url = match.group(1)
+                # written before the "serving on" line
+                shutil.copyfile(self.data_dir / "clouds.yaml", self.data_dir / f"clouds-{self.port}.yaml")
                 break
         else:
             raise RuntimeError("server did not start in time")
