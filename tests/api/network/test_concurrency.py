@@ -18,11 +18,15 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def second(server: Server) -> Iterator[Server]:
-    """Another process serving the same data directory (same database)."""
-    other = Server(server.data_dir).start()
-    yield other
-    other.stop()
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Server]]:
+    """Two processes serving one data directory (one database), a cloud of their own
+    (the second rewrites the catalog's addresses, which other tests must not see)."""
+    data = tmp_path_factory.mktemp("pair")
+    first = Server(data).start()
+    second = Server(data).start()
+    yield first, second
+    second.stop()
+    first.stop()
 
 
 def _create_ports(servers: list[Server], token: str, network_id: str, count: int) -> list[httpx.Response]:
@@ -43,8 +47,9 @@ def _kinds(responses: list[httpx.Response]) -> Counter[Any]:
     return Counter(r.status_code if r.status_code == 201 else r.json()["NeutronError"]["type"] for r in responses)
 
 
-def test_parallel_ports_on_a_small_subnet(server: Server, second: Server, admin_token: str, admin: Neutron) -> None:
-    _project, member = fresh_member(server, admin_token, "conc")
+def test_parallel_ports_on_a_small_subnet(pair: tuple[Server, Server]) -> None:
+    server, second = pair
+    _project, member = fresh_member(server, server.token("admin", "admin"), "conc")
     net, sub = member.network_with_subnet("10.200.0.0/26")  # pool .2-.62: 61 addresses
     token = member.client.headers["X-Auth-Token"]
     responses = _create_ports([server, second], token, net["id"], 100)
@@ -59,10 +64,10 @@ def test_parallel_ports_on_a_small_subnet(server: Server, second: Server, admin_
     member.close()
 
 
-def test_parallel_ports_never_exceed_the_quota(
-    server: Server, second: Server, admin_token: str, admin: Neutron
-) -> None:
-    project, member = fresh_member(server, admin_token, "concq")
+def test_parallel_ports_never_exceed_the_quota(pair: tuple[Server, Server]) -> None:
+    server, second = pair
+    admin = Neutron(server, server.token("admin", "admin"))
+    project, member = fresh_member(server, server.token("admin", "admin"), "concq")
     assert admin.put(f"/quotas/{project}", {"quota": {"port": 30}}).status_code == 200
     net, _sub = member.network_with_subnet("10.201.0.0/24")
     token = member.client.headers["X-Auth-Token"]

@@ -141,7 +141,7 @@ def list_page(
     conn: Connection,
     listing: Listing,
     *,
-    scope: ColumnElement[bool] | None,
+    scope: ColumnElement[bool] | Sequence[ColumnElement[bool]] | None,
     filters: Mapping[str, list[Any]],
     sorts: Sequence[tuple[str, bool]] = (),
     limit: int | None = None,
@@ -157,17 +157,47 @@ def list_page(
             keys.append(SortKey(col, descending=not asc if not page_reverse else asc))
     id_asc = next((asc for name, asc in sorts if name == "id"), True)
     keys.append(SortKey(t.c.id, descending=not id_asc if not page_reverse else id_asc))
-    stmt = sa.select(t)
-    if scope is not None:
-        stmt = stmt.where(scope)
-    for clause in (*listing.where(filters), *extra):
-        stmt = stmt.where(clause)
+    where = [*listing.where(filters), *extra]
     if marker is not None:
-        stmt = stmt.where(after_marker(keys, {str(k.column.key): marker.get(str(k.column.key)) for k in keys}))
-    stmt = stmt.order_by(*order_by(keys))
-    if limit:
-        stmt = stmt.limit(limit)
-    rows = many(conn, stmt)
+        where.append(after_marker(keys, {str(k.column.key): marker.get(str(k.column.key)) for k in keys}))
+    if isinstance(scope, Sequence) and limit:
+        rows = _branch_page(conn, t, scope, where, keys, limit)
+    else:
+        stmt = sa.select(t).where(*where)
+        if isinstance(scope, Sequence):
+            stmt = stmt.where(sa.or_(*scope))
+        elif scope is not None:
+            stmt = stmt.where(scope)
+        stmt = stmt.order_by(*order_by(keys))
+        if limit:
+            stmt = stmt.limit(limit)
+        rows = many(conn, stmt)
     if page_reverse:
         rows.reverse()
     return rows
+
+
+def _branch_page(
+    conn: Connection,
+    table: sa.Table,
+    branches: Sequence[ColumnElement[bool]],
+    where: Sequence[ColumnElement[bool]],
+    keys: Sequence[SortKey],
+    limit: int,
+) -> list[Row]:
+    """A page of rows matching any of ``branches``: each branch is its own index-ordered
+    keyset page of at most ``limit`` rows (an OR in one query would make SQLite gather
+    every match and sort them); the union of their sort keys picks the page, whose rows
+    are then read by id."""
+    columns = list(dict.fromkeys([*(k.column for k in keys), table.c.id]))
+    parts = []
+    for branch in branches:
+        part = sa.select(*columns).where(branch, *where).order_by(*order_by(keys)).limit(limit).subquery()
+        parts.append(sa.select(part))
+    merged = sa.union(*parts).subquery()
+    outer = [SortKey(merged.c[str(k.column.key)], k.descending) for k in keys]
+    ids = [r[0] for r in conn.execute(sa.select(merged.c.id).order_by(*order_by(outer)).limit(limit))]
+    if not ids:
+        return []
+    rows = {r["id"]: r for r in many(conn, sa.select(table).where(table.c.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
