@@ -51,7 +51,7 @@ def world(server: Server) -> World:
             ).json()["user"]
             c.put(f"/v3/projects/{owned}/users/{user['id']}/roles/{roles[role]}")
     admin = Cinder(server, admin_token, project_id(server, "admin"))
-    unlimited = {"volumes": -1, "gigabytes": -1, "snapshots": -1, "backups": -1, "backup_gigabytes": -1}
+    unlimited = {"volumes": -1, "gigabytes": -1, "snapshots": -1, "backups": -1, "backup_gigabytes": -1, "groups": -1}
     assert admin.put(f"/os-quota-sets/{owned}", {"quota_set": unlimited}).status_code == 200
     name = f"vol-personas-{tag}"
     clients = {
@@ -105,6 +105,37 @@ def _create_on_demo_volume(path: str, key: str, extra: dict[str, Any] | None = N
     return call
 
 
+def _group_type(w: World) -> str:
+    cached = getattr(w, "_group_type", None)
+    if cached is None:
+        body = {"group_type": {"name": f"p-gt-{uuid.uuid4().hex[:6]}"}}
+        cached = w.clients["admin"].post("/group_types", body).json()["group_type"]["id"]
+        w._group_type = cached  # type: ignore[attr-defined]
+    return str(cached)
+
+
+def _group(w: World) -> str:
+    body = {"group": {"group_type": _group_type(w), "volume_types": ["lvmdriver-1"]}}
+    gid = str(w.owner.post("/groups", body).json()["group"]["id"])
+    w.owner.wait("group", gid, "available")
+    return gid
+
+
+def _on_group(method: str, suffix: str = "", body: Any = None) -> Call:
+    def call(w: World, c: Cinder) -> httpx.Response:
+        return c.request(method, f"/groups/{_group(w)}{suffix}", json=body)
+
+    return call
+
+
+def _create_group(w: World, c: Cinder) -> httpx.Response:
+    return c.post("/groups", {"group": {"group_type": _group_type(w), "volume_types": ["lvmdriver-1"]}})
+
+
+def _create_group_snapshot(w: World, c: Cinder) -> httpx.Response:
+    return c.post("/group_snapshots", {"group_snapshot": {"group_id": _group(w)}})
+
+
 # persona -> expected status, in PERSONAS order
 CASES: dict[str, tuple[Call, tuple[int, int, int, int, int]]] = {
     "list volumes": (_plain("GET", "/volumes/detail"), (200, 200, 200, 200, 401)),
@@ -138,6 +169,21 @@ CASES: dict[str, tuple[Call, tuple[int, int, int, int, int]]] = {
     "services": (_plain("GET", "/os-services"), (200, 403, 403, 403, 401)),
     "pools": (_plain("GET", "/scheduler-stats/get_pools"), (200, 403, 403, 403, 401)),
     "zones": (_plain("GET", "/os-availability-zone"), (200, 200, 200, 200, 401)),
+    "list group types": (_plain("GET", "/group_types"), (200, 200, 200, 200, 401)),
+    "create group type": (
+        _plain("POST", "/group_types", {"group_type": {"name": f"p-{uuid.uuid4().hex[:6]}"}}),
+        (202, 403, 403, 403, 401),
+    ),
+    "list groups": (_plain("GET", "/groups/detail"), (200, 200, 200, 200, 401)),
+    "show group": (_on_group("GET"), (200, 200, 200, 404, 401)),
+    "create group": (_create_group, (202, 202, 403, 202, 401)),
+    "update group": (_on_group("PUT", "", {"group": {"name": "renamed"}}), (202, 202, 403, 404, 401)),
+    "delete group": (_on_group("POST", "/action", {"delete": {}}), (202, 202, 403, 404, 401)),
+    "reset group status": (
+        _on_group("POST", "/action", {"reset_status": {"status": "error"}}),
+        (202, 403, 403, 404, 401),
+    ),
+    "create group snapshot": (_create_group_snapshot, (202, 202, 403, 404, 401)),
 }
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pocketstack.services.volume.drivers.simulated import BACKEND_NAME
+from pocketstack.services.volume.groups import CGSNAPSHOT_TYPE
 from pocketstack.services.volume.service import DEFAULT_VOLUME_TYPE, VolumeService
 from pocketstack.services.volume.vtypes import DEFAULT_TYPE_NAME
 
 
 def bootstrap(service: VolumeService) -> None:
     """Idempotent: the ``__DEFAULT__`` type Cinder creates, DevStack's ``lvmdriver-1``
-    (with its backend name, and the configured default), and the service records."""
+    (with its backend name, and the configured default), the group type Cinder's schema
+    migration adds for consistency groups, and the service records."""
     service.deployment.ensure_services()
     with service.db.write() as conn:
         existing = set(service.quotas.type_names(conn))
@@ -24,4 +26,12 @@ def bootstrap(service: VolumeService) -> None:
                 description=None,
                 is_public=True,
                 extra_specs={"volume_backend_name": BACKEND_NAME},
+            )
+        if CGSNAPSHOT_TYPE not in {t["name"] for t in service.groups.type_search(conn, None)}:
+            service.groups.type_create(
+                conn,
+                CGSNAPSHOT_TYPE,
+                "Default group type for migrating cgsnapshot",
+                True,
+                {"consistent_group_snapshot_enabled": "<is> True"},
             )

@@ -33,6 +33,8 @@ BACKUPS = Filterable(
 )
 ATTACHMENTS = Filterable(m.attachments, renames=(("instance_id", "instance_uuid"), ("status", "attach_status")))
 MESSAGES = Filterable(m.messages)
+GROUPS = Filterable(m.groups)
+GROUP_SNAPSHOTS = Filterable(m.group_snapshots)
 NAME_SORT = {"display_name": "name", "display_description": "description"}
 
 

@@ -274,3 +274,57 @@ tasks = sa.Table(
     sa.Column("due_at", sa.DateTime, nullable=True, index=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
+
+# -- generic volume groups (3.11+ types, 3.13+ groups, 3.14+ group snapshots) ----------------
+
+group_types = sa.Table(
+    "volume_group_types",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("name", sa.String(255), nullable=False, unique=True),
+    sa.Column("description", sa.String(255), nullable=True),
+    sa.Column("is_public", sa.Boolean, nullable=False, default=True),
+    *_ts(),
+)
+
+group_type_specs = sa.Table(
+    "volume_group_type_specs",
+    metadata,
+    sa.Column("type_id", sa.String(36), sa.ForeignKey("volume_group_types.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.String(255), nullable=True),
+)
+
+groups = sa.Table(
+    "volume_groups",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("project_id", sa.String(64), nullable=False, index=True),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("name", sa.String(255), nullable=True),
+    sa.Column("description", sa.String(255), nullable=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("availability_zone", sa.String(255), nullable=True),
+    sa.Column("group_type_id", sa.String(36), nullable=False, index=True),
+    sa.Column("volume_type_ids", sa.JSON, nullable=False, default=list),
+    sa.Column("host", sa.String(255), nullable=True),
+    sa.Column("group_snapshot_id", sa.String(36), nullable=True),
+    sa.Column("source_group_id", sa.String(36), nullable=True),
+    sa.Column("replication_status", sa.String(32), nullable=True),
+    *_ts(),
+    sa.Index("ix_volume_groups_project_created", "project_id", "created_at", "id"),
+)
+
+group_snapshots = sa.Table(
+    "volume_group_snapshots",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("project_id", sa.String(64), nullable=False, index=True),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("group_id", sa.String(36), nullable=False, index=True),
+    sa.Column("group_type_id", sa.String(36), nullable=False),
+    sa.Column("name", sa.String(255), nullable=True),
+    sa.Column("description", sa.String(255), nullable=True),
+    sa.Column("status", sa.String(32), nullable=False),
+    *_ts(),
+)

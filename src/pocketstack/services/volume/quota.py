@@ -114,6 +114,8 @@ class VolumeQuotas:
         ).one()
         out["backups"] = int(count)
         out["backup_gigabytes"] = int(size)
+        g = m.groups
+        out["groups"] = int(conn.execute(sa.select(sa.func.count()).where(g.c.project_id == project_id)).scalar() or 0)
         return out
 
     # -- enforcing -------------------------------------------------------------------------

@@ -145,116 +145,155 @@ class Volumes(Store):
         restore_backup_id: str | None = None,
     ) -> dict[str, Any]:
         """Create a volume row in ``creating`` and start its build; returns the new row."""
-        project_id = ctx.project_id or ""
         with self.db.write() as conn:
-            vtype = None
-            if volume_type:
-                vtype = self.types.get_by_name_or_id(conn, volume_type, project_id, admin)
-            snapshot = source = backup = None
-            if snapshot_id is not None:
-                snapshot = one(conn, sa.select(m.snapshots).where(m.snapshots.c.id == snapshot_id))
-                if snapshot is None or (not admin and snapshot["project_id"] != project_id):
-                    raise e.snapshot_not_found(snapshot_id)
-            if source_volid is not None:
-                source = self.visible(conn, source_volid, project_id, admin)
-            if backup_id is not None:
-                backup = one(conn, sa.select(m.backups).where(m.backups.c.id == backup_id))
-                if backup is None or (not admin and backup["project_id"] != project_id):
-                    raise e.backup_not_found(backup_id)
-            given = [
-                k
-                for k, val in (
-                    ("snapshot", snapshot),
-                    ("imageRef", image),
-                    ("source_volume", source),
-                    ("backup", backup),
-                )
-                if val is not None
-            ]
-            if len(given) > 1:
-                names = ", ".join(
-                    sorted(n.replace("_", " ") for n in ("snapshot", "imageRef", "source_volume", "backup"))
-                )
-                raise e.invalid_input(f"May specify only one of {names}")
-            if snapshot is not None and snapshot["status"] != "available":
-                raise e.invalid_snapshot("Originating snapshot status must be one of 'available' values")
-            if source is not None and source["status"] not in ("available", "in-use"):
-                raise e.invalid_volume("Originating source volume status must be one of 'available, in-use' values")
-            if backup is not None and backup["status"] != "available":
-                raise e.invalid_backup("Originating backup status must be one of 'available' values")
-            size = self._size(size, snapshot, source, backup)
-            if image is not None:
-                self._check_image(image, size)
-            vtype = self._volume_type(conn, vtype, snapshot, source, image)
-            az = self._availability_zone(conn, availability_zone, snapshot, source)
-            for key, value in (metadata or {}).items():
-                check_length(key, f"Metadata key: {key}")
-                check_length(value, f"Value for metadata key: {key}")
-            encrypted = self.types.encryption(conn, vtype["id"]) is not None
-            if encrypted and is_multiattach(vtype):
-                raise e.invalid_volume("Multiattach cannot be used with encrypted volumes.")
-            self.quotas.check(
-                conn, project_id, self.quotas.volume_deltas(vtype["name"], size), kind="volumes", size=size
+            return self.create_in(
+                conn, ctx, admin, size=size, name=name, description=description, volume_type=volume_type,
+                metadata=metadata, snapshot_id=snapshot_id, source_volid=source_volid, image=image,
+                backup_id=backup_id, availability_zone=availability_zone, group_id=group_id, bootable=bootable,
+                request_id=request_id, restore_backup_id=restore_backup_id,
+            )  # fmt: skip
+
+    def create_in(
+        self,
+        conn: Connection,
+        ctx: RequestContext,
+        admin: bool,
+        *,
+        size: int | None,
+        name: str | None = None,
+        description: str | None = None,
+        volume_type: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        snapshot_id: str | None = None,
+        source_volid: str | None = None,
+        image: Mapping[str, Any] | None = None,
+        backup_id: str | None = None,
+        availability_zone: str | None = None,
+        group_id: str | None = None,
+        bootable: bool | None = None,
+        request_id: str | None = None,
+        restore_backup_id: str | None = None,
+        group_source: bool = False,
+    ) -> dict[str, Any]:
+        """``create`` inside the caller's write transaction (groups create several at once)."""
+        project_id = ctx.project_id or ""
+        vtype = None
+        if volume_type:
+            vtype = self.types.get_by_name_or_id(conn, volume_type, project_id, admin)
+        snapshot = source = backup = None
+        if snapshot_id is not None:
+            snapshot = one(conn, sa.select(m.snapshots).where(m.snapshots.c.id == snapshot_id))
+            if snapshot is None or (not admin and snapshot["project_id"] != project_id):
+                raise e.snapshot_not_found(snapshot_id)
+        if source_volid is not None:
+            source = self.visible(conn, source_volid, project_id, admin)
+        if backup_id is not None:
+            backup = one(conn, sa.select(m.backups).where(m.backups.c.id == backup_id))
+            if backup is None or (not admin and backup["project_id"] != project_id):
+                raise e.backup_not_found(backup_id)
+        given = [
+            k
+            for k, val in (
+                ("snapshot", snapshot),
+                ("imageRef", image),
+                ("source_volume", source),
+                ("backup", backup),
             )
-            now = utcnow()
-            if bootable is None:
-                bootable = (
-                    bool(image)
-                    or bool(source and source["bootable"])
-                    or bool(snapshot and self._snapshot_source_bootable(conn, snapshot))
-                    or bool(backup and backup["bootable"])
-                )
-            row = {
-                "id": ids.uuid_id(),
-                "project_id": project_id,
-                "user_id": ctx.user_id,
-                "name": name,
-                "description": description,
-                "size": size,
-                "status": "creating",
-                "previous_status": None,
-                "attach_status": "detached",
-                "migration_status": None,
-                "availability_zone": az,
-                "volume_type_id": vtype["id"],
-                "snapshot_id": snapshot["id"] if snapshot else None,
-                "source_volid": source["id"] if source else None,
-                "backup_id": backup["id"] if backup else None,
-                "group_id": group_id,
-                "bootable": bool(bootable),
-                "multiattach": is_multiattach(vtype),
-                "encryption_key_id": ids.uuid_id() if encrypted else None,
-                "replication_status": "disabled",
-                "host": None,
-                "cluster_name": None,
-                "provider_id": None,
-                "service_uuid": None,
-                "shared_targets": False,
-                "use_quota": True,
-                "admin_metadata": {},
-                "launched_at": None,
-                "terminated_at": None,
-                "created_at": now,
-                "updated_at": now,
-            }
-            conn.execute(v.insert().values(row))
-            meta_kv.merge(conn, row["id"], dict(metadata or {}))
-            image_meta = self._copy_image_metadata(conn, row["id"], image, snapshot, source)
-            created = {
-                **row,
-                "metadata": {k: metadata[k] for k in sorted(metadata or {})} if metadata else {},
-                "image_metadata": image_meta,
-                "attachments": [],
-                "volume_type_name": vtype["name"],
-            }
-            # the scheduler works from the type as it was asked for (Cinder's request_spec)
-            payload = {
-                "request_id": request_id,
-                "restore_backup_id": restore_backup_id,
-                "extra_specs": dict(vtype["extra_specs"]),
-            }
-            self.tasks.schedule(conn, "volume", row["id"], "volume_create", payload)
+            if val is not None
+        ]
+        if len(given) > 1:
+            names = ", ".join(sorted(n.replace("_", " ") for n in ("snapshot", "imageRef", "source_volume", "backup")))
+            raise e.invalid_input(f"May specify only one of {names}")
+        if snapshot is not None and snapshot["status"] != "available":
+            raise e.invalid_snapshot("Originating snapshot status must be one of 'available' values")
+        if source is not None and source["status"] not in ("available", "in-use"):
+            raise e.invalid_volume("Originating source volume status must be one of 'available, in-use' values")
+        if backup is not None and backup["status"] != "available":
+            raise e.invalid_backup("Originating backup status must be one of 'available' values")
+        size = self._size(size, snapshot, source, backup)
+        if image is not None:
+            self._check_image(image, size)
+        if group_id is not None and not group_source:
+            self._check_group(conn, group_id, vtype)
+        vtype = self._volume_type(conn, vtype, snapshot, source, image)
+        az = self._availability_zone(conn, availability_zone, snapshot, source)
+        for key, value in (metadata or {}).items():
+            check_length(key, f"Metadata key: {key}")
+            check_length(value, f"Value for metadata key: {key}")
+        encrypted = self.types.encryption(conn, vtype["id"]) is not None
+        if encrypted and is_multiattach(vtype):
+            raise e.invalid_volume("Multiattach cannot be used with encrypted volumes.")
+        self.quotas.check(conn, project_id, self.quotas.volume_deltas(vtype["name"], size), kind="volumes", size=size)
+        now = utcnow()
+        if bootable is None:
+            bootable = (
+                bool(image)
+                or bool(source and source["bootable"])
+                or bool(snapshot and self._snapshot_source_bootable(conn, snapshot))
+                or bool(backup and backup["bootable"])
+            )
+        row = {
+            "id": ids.uuid_id(),
+            "project_id": project_id,
+            "user_id": ctx.user_id,
+            "name": name,
+            "description": description,
+            "size": size,
+            "status": "creating",
+            "previous_status": None,
+            "attach_status": "detached",
+            "migration_status": None,
+            "availability_zone": az,
+            "volume_type_id": vtype["id"],
+            "snapshot_id": snapshot["id"] if snapshot else None,
+            "source_volid": source["id"] if source else None,
+            "backup_id": backup["id"] if backup else None,
+            "group_id": group_id,
+            "bootable": bool(bootable),
+            "multiattach": is_multiattach(vtype),
+            "encryption_key_id": ids.uuid_id() if encrypted else None,
+            "replication_status": "disabled",
+            "host": None,
+            "cluster_name": None,
+            "provider_id": None,
+            "service_uuid": None,
+            "shared_targets": False,
+            "use_quota": True,
+            "admin_metadata": {},
+            "launched_at": None,
+            "terminated_at": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        conn.execute(v.insert().values(row))
+        meta_kv.merge(conn, row["id"], dict(metadata or {}))
+        image_meta = self._copy_image_metadata(conn, row["id"], image, snapshot, source)
+        created = {
+            **row,
+            "metadata": {k: metadata[k] for k in sorted(metadata or {})} if metadata else {},
+            "image_metadata": image_meta,
+            "attachments": [],
+            "volume_type_name": vtype["name"],
+        }
+        # the scheduler works from the type as it was asked for (Cinder's request_spec)
+        payload = {
+            "request_id": request_id,
+            "restore_backup_id": restore_backup_id,
+            "extra_specs": dict(vtype["extra_specs"]),
+        }
+        self.tasks.schedule(conn, "volume", row["id"], "volume_create", payload)
         return created
+
+    @staticmethod
+    def _check_group(conn: Connection, group_id: str, vtype: Mapping[str, Any] | None) -> None:
+        """A volume made into a group names one of the group's volume types."""
+        if vtype is None:
+            raise e.invalid_input("volume_type must be provided when creating a volume in a group.")
+        group = one(conn, sa.select(m.groups.c.volume_type_ids).where(m.groups.c.id == group_id))
+        if group is None or vtype["id"] not in (group["volume_type_ids"] or []):
+            raise e.invalid_input(
+                f"Invalid volume_type provided: {vtype['name']} (requested type must be supported by this group)."
+            )
 
     @staticmethod
     def _size(size: int | None, snapshot: Any, source: Any, backup: Any) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from pocketstack.core.api import ApiRequest, Reply
@@ -49,7 +50,7 @@ def _get(req: ApiRequest, type_id: str) -> dict[str, Any]:
         return s_.types.get(conn, type_id, req.ctx.project_id, admin(req))
 
 
-def _parse_is_public(raw: str | None) -> bool | None:
+def parse_is_public(raw: str | None) -> bool | None:
     if raw is None:
         return True
     if raw.strip().lower() == "none":
@@ -70,7 +71,7 @@ def list_types(req: ApiRequest) -> Reply:
     check_ascii_keys(filters)
     if ver >= mv.SUPPORT_VOLUME_TYPE_FILTER and ver >= mv.RESOURCE_FILTER and not is_admin:
         reject_invalid(filters, TYPE_FILTERS, like_ok=ver >= mv.LIKE_FILTER)
-    is_public = _parse_is_public(req.q("is_public")) if is_admin else True
+    is_public = parse_is_public(req.q("is_public")) if is_admin else True
     specs = None
     if ver >= mv.SUPPORT_VOLUME_TYPE_FILTER and "extra_specs" in filters:
         try:
@@ -87,7 +88,7 @@ def list_types(req: ApiRequest) -> Reply:
         rows = s_.types.search(
             conn, project_id=req.ctx.project_id, admin=is_admin, is_public=is_public, extra_specs=specs
         )
-    rows = _sort_page(rows, page)
+    rows = sort_page(rows, page)
     body: dict[str, Any] = {"volume_types": [_render(req, r) for r in rows]}
     next_links = collection_links(links(req), "types", rows, req.query, page.limit)
     if next_links:
@@ -99,7 +100,9 @@ def _sort_key(key: str) -> Any:
     return lambda row: (row[key] is not None, row[key] if row[key] is not None else 0)
 
 
-def _sort_page(rows: list[dict[str, Any]], page: Any) -> list[dict[str, Any]]:
+def sort_page(
+    rows: list[dict[str, Any]], page: Any, not_found: Callable[[str], Exception] = e.type_not_found
+) -> list[dict[str, Any]]:
     """Types are few: sort and page in memory with Cinder's keys and marker."""
     keys = [(k, d) for k, d in page.sort]
     for k, _d in keys:
@@ -111,7 +114,7 @@ def _sort_page(rows: list[dict[str, Any]], page: Any) -> list[dict[str, Any]]:
     if page.marker is not None:
         ids = [r["id"] for r in rows]
         if page.marker not in ids:
-            raise e.type_not_found(page.marker)
+            raise not_found(page.marker)
         rows = rows[ids.index(page.marker) + 1 :]
     rows = rows[page.offset :]
     return rows[: min(page.limit, MAX_LIMIT)]
@@ -313,7 +316,7 @@ def list_qos(req: ApiRequest) -> Reply:
     filters = {k: v for k, v in page.filters.items() if admin(req) or k in ("id", "name", "consumer")}
     with svc(req).db.read() as conn:
         rows = svc(req).qos.search(conn, filters)
-    rows = _sort_page(rows, page)
+    rows = sort_page(rows, page)
     body: dict[str, Any] = {"qos_specs": [views.qos_brief(r) for r in rows]}
     next_links = collection_links(links(req), "qos-specs", rows, req.query, page.limit)
     if next_links:

@@ -192,9 +192,14 @@ def create(req: ApiRequest) -> Reply:
     rule = "volume:create_from_image" if image is not None else "volume:create"
     req.authorize(rule, {"project_id": req.ctx.project_id})
     size = numeric(body.get("size"))
-    if body.get("group_id") is not None or body.get("consistencygroup_id") is not None:
-        gid = body.get("group_id") or body.get("consistencygroup_id")
-        raise e.NotFound(f"Group {gid} could not be found.", kind="GroupNotFound")
+    group_id = None
+    for key in ("consistencygroup_id", "group_id"):
+        if body.get(key) is not None:
+            # Cinder reads either as a generic group (group:get applies)
+            with s.db.read() as conn:
+                group = s.groups.visible(conn, body[key], req.ctx.project_id, is_admin)
+            req.authorize("group:get", target(group))
+            group_id = group["id"]
     row = s.volumes.create(
         req.ctx,
         is_admin,
@@ -208,6 +213,7 @@ def create(req: ApiRequest) -> Reply:
         image=image,
         backup_id=body.get("backup_id"),
         availability_zone=body.get("availability_zone"),
+        group_id=group_id,
         request_id=req.request_id,
     )
     # os-vol-* attributes and volume_image_metadata extend show and detail only

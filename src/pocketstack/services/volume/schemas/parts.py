@@ -76,8 +76,11 @@ def action(name: str, inner: dict[str, Any] | None = None) -> dict[str, Any]:
 def obj(
     properties: dict[str, Any], required: tuple[str, ...] = (), additional: bool = False, **kw: Any
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": additional}
+    # Cinder's schemas list "required" before "additionalProperties", and its validator
+    # reports the first error in that order
+    out: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         out["required"] = list(required)
+    out["additionalProperties"] = additional
     out.update(kw)
     return out
