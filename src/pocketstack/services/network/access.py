@@ -80,13 +80,22 @@ class Memo:
 class Access:
     def __init__(self, engine: PolicyEngine) -> None:
         self.engine = engine
+        # rule name -> (the parsed rule, the target keys it reads); a reloaded policy
+        # file yields new rule objects, so a stale entry is never used
+        self._key_cache: dict[str, tuple[Any, tuple[str, ...] | None]] = {}
 
     def _keys(self, rule: str, memo: Memo) -> tuple[str, ...] | None:
         if rule not in memo.keys:
             rules = self.engine.enforcer.rules
             name = rule if rule in rules else "default"
-            found = _target_keys(rules[name], rules, {name}) if name in rules else None
-            memo.keys[rule] = tuple(sorted(found)) if found is not None else None
+            check = dict.get(rules, name)  # not rules[name]: oslo's Rules falls back to "default"
+            cached = self._key_cache.get(rule)
+            if cached is not None and cached[0] is check:  # the same parsed rule as before
+                memo.keys[rule] = cached[1]
+            else:
+                found = _target_keys(check, rules, {name}) if check is not None else None
+                memo.keys[rule] = tuple(sorted(found)) if found is not None else None
+                self._key_cache[rule] = (check, memo.keys[rule])
         return memo.keys[rule]
 
     def allowed_memo(self, ctx: RequestContext, rule: str, target: Mapping[str, Any], memo: Memo) -> bool:

@@ -144,10 +144,18 @@ def eui64(cidr: str, mac: str) -> str:
 # -- allocation ------------------------------------------------------------------------------
 
 
+_a = m.ip_allocations
+_HOLDER = sa.select(_a.c.port_id).where(_a.c.subnet_id == sa.bindparam("subnet"), _a.c.ip_address == sa.bindparam("ip"))
+_USED = sa.select(sa.func.count()).select_from(_a).where(_a.c.subnet_id == sa.bindparam("subnet"))
+_TAKEN = sa.select(_a.c.ip_address).where(_a.c.subnet_id == sa.bindparam("subnet"))
+_MAC = sa.select(m.ports.c.id).where(
+    m.ports.c.network_id == sa.bindparam("net"), m.ports.c.mac_address == sa.bindparam("mac")
+)
+
+
 def is_allocated(conn: Connection, subnet_id: str, ip: str) -> str | None:
     """The port holding ``ip`` on the subnet, if any."""
-    t = m.ip_allocations
-    return conn.execute(sa.select(t.c.port_id).where(t.c.subnet_id == subnet_id, t.c.ip_address == ip)).scalar()
+    return conn.execute(_HOLDER, {"subnet": subnet_id, "ip": ip}).scalar()
 
 
 def _pool_ranges(subnet: dict[str, Any]) -> list[Pool]:
@@ -162,8 +170,7 @@ def allocate(conn: Connection, subnet: dict[str, Any], exclude: Iterable[str] = 
         return None
     version = subnet["ip_version"]
     skip = set(exclude)
-    t = m.ip_allocations
-    used = conn.execute(sa.select(sa.func.count()).select_from(t).where(t.c.subnet_id == subnet["id"])).scalar() or 0
+    used = conn.execute(_USED, {"subnet": subnet["id"]}).scalar() or 0
     if used + len(skip) < total // 2:
         # sparse: random probes almost always land on a free address
         for _ in range(32):
@@ -172,7 +179,7 @@ def allocate(conn: Connection, subnet: dict[str, Any], exclude: Iterable[str] = 
                 return candidate
     if total > 1 << 20:
         return None
-    taken = {int(addr(ip)) for (ip,) in conn.execute(sa.select(t.c.ip_address).where(t.c.subnet_id == subnet["id"]))}
+    taken = {int(addr(ip)) for (ip,) in conn.execute(_TAKEN, {"subnet": subnet["id"]})}
     taken |= {int(addr(ip)) for ip in skip}
     free: list[int] = []
     for lo, hi in ranges:
@@ -203,11 +210,9 @@ def record(conn: Connection, *, port_id: str, network_id: str, subnet_id: str, i
 
 
 def generate_mac(conn: Connection, network_id: str) -> str:
-    t = m.ports
     for _ in range(MAC_RETRIES):
         mac = ":".join(f"{b:02x}" for b in (*BASE_MAC, *(_rng.randrange(256) for _ in range(3))))
-        taken = conn.execute(sa.select(t.c.id).where(t.c.network_id == network_id, t.c.mac_address == mac)).first()
-        if taken is None:
+        if conn.execute(_MAC, {"net": network_id, "mac": mac}).first() is None:
             return mac
     raise neutron("MacAddressGenerationFailure", net_id=network_id)
 

@@ -40,6 +40,7 @@ SEGMENT_RANGES = {"geneve": (1, 65535), "vxlan": (1, 65535), "vlan": (1, 4094)}
 AUTO_DELETE_OWNERS = ("network:dhcp", "network:distributed")
 
 t = m.networks
+_BY_ID = sa.select(t).where(t.c.id == sa.bindparam("id"))
 LISTING = Listing(
     t,
     columns={
@@ -65,11 +66,11 @@ class Networks:
     # -- reading --------------------------------------------------------------------------
 
     def row(self, conn: Connection, caller: Caller, network_id: str) -> Row:
-        stmt = sa.select(t).where(t.c.id == network_id)
         scope = visible_to(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        row = one(conn, stmt)
+        if scope is None:
+            row = one(conn, _BY_ID, {"id": network_id})
+        else:
+            row = one(conn, sa.select(t).where(t.c.id == network_id, scope))
         if row is None:
             raise neutron("NetworkNotFound", net_id=network_id)
         return row

@@ -65,6 +65,17 @@ def _fixed_ips_filter(spec: Any) -> ColumnElement[bool]:
     return sa.exists().where(*clauses)
 
 
+_BY_ID = sa.select(t).where(t.c.id == sa.bindparam("id"))
+_FIXED_IPS = (
+    sa.select(a.c.port_id, a.c.subnet_id, a.c.ip_address)
+    .where(a.c.port_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(a.c.port_id, a.c.subnet_id, a.c.ip_address)
+)
+_GROUPS = (
+    sa.select(ps.c.port_id, ps.c.security_group_id)
+    .where(ps.c.port_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(ps.c.port_id, ps.c.security_group_id)
+)
 LISTING = Listing(
     t,
     columns={"binding:host_id": t.c.binding_host_id, "binding:vnic_type": t.c.binding_vnic_type},
@@ -119,11 +130,11 @@ class Ports:
     # -- reading ----------------------------------------------------------------------------
 
     def row(self, conn: Connection, caller: Caller, port_id: str) -> Row:
-        stmt = sa.select(t).where(t.c.id == port_id)
         scope = visible_to(caller)
-        if scope is not None:
-            stmt = stmt.where(scope)
-        row = one(conn, stmt)
+        if scope is None:
+            row = one(conn, _BY_ID, {"id": port_id})
+        else:
+            row = one(conn, sa.select(t).where(t.c.id == port_id, scope))
         if row is None:
             raise neutron("PortNotFound", port_id=port_id)
         return row
@@ -135,17 +146,9 @@ class Ports:
         fixed: dict[str, list[dict[str, str]]] = {i: [] for i in port_ids}
         groups: dict[str, list[str]] = {i: [] for i in port_ids}
         for chunk in _chunks(port_ids):
-            for pid, sid, ip in conn.execute(
-                sa.select(a.c.port_id, a.c.subnet_id, a.c.ip_address)
-                .where(a.c.port_id.in_(chunk))
-                .order_by(a.c.port_id, a.c.subnet_id, a.c.ip_address)
-            ):
+            for pid, sid, ip in conn.execute(_FIXED_IPS, {"ids": chunk}):
                 fixed[pid].append({"subnet_id": sid, "ip_address": ip})
-            for pid, gid in conn.execute(
-                sa.select(ps.c.port_id, ps.c.security_group_id)
-                .where(ps.c.port_id.in_(chunk))
-                .order_by(ps.c.port_id, ps.c.security_group_id)
-            ):
+            for pid, gid in conn.execute(_GROUPS, {"ids": chunk}):
                 groups[pid].append(gid)
         tags = tags_for(conn, port_ids)
         nets = self.svc.networks.by_ids(conn, [x["network_id"] for x in rows])

@@ -53,6 +53,7 @@ g = m.security_groups
 r = m.security_group_rules
 d = m.default_security_groups
 
+_DEFAULT_ID = sa.select(d.c.security_group_id).where(d.c.project_id == sa.bindparam("project"))
 GROUPS = Listing(g, special={"shared": lambda vals: sa.false() if True in vals else sa.true()})
 RULES = Listing(
     r,
@@ -174,7 +175,7 @@ class SecurityGroups:
     # -- default groups --------------------------------------------------------------------
 
     def default_id(self, conn: Connection, project_id: str) -> str | None:
-        return conn.execute(sa.select(d.c.security_group_id).where(d.c.project_id == project_id)).scalar()
+        return conn.execute(_DEFAULT_ID, {"project": project_id}).scalar()
 
     def ensure_default(self, conn: Connection, project_id: str | None) -> str | None:
         """The project's default group, created (with its rules) if missing."""

@@ -22,13 +22,13 @@ from pocketstack.services.network import models as m
 Row = dict[str, Any]
 
 
-def one(conn: Connection, stmt: sa.Select[Any]) -> Row | None:
-    row = conn.execute(stmt).mappings().first()
+def one(conn: Connection, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None) -> Row | None:
+    row = conn.execute(stmt, dict(params or {})).mappings().first()
     return dict(row) if row is not None else None
 
 
-def many(conn: Connection, stmt: sa.Select[Any]) -> list[Row]:
-    return [dict(r) for r in conn.execute(stmt).mappings()]
+def many(conn: Connection, stmt: sa.Select[Any], params: Mapping[str, Any] | None = None) -> list[Row]:
+    return [dict(r) for r in conn.execute(stmt, dict(params or {})).mappings()]
 
 
 def new_standard(description: str | None = "") -> dict[str, Any]:
@@ -48,14 +48,18 @@ def bump(conn: Connection, table: sa.Table, row_id: str, **values: Any) -> None:
 # -- tags -------------------------------------------------------------------------------
 
 
+_TAGS = (
+    sa.select(m.tags.c.resource_id, m.tags.c.tag)
+    .where(m.tags.c.resource_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(m.tags.c.tag)
+)
+
+
 def tags_for(conn: Connection, ids: Iterable[str]) -> dict[str, list[str]]:
     wanted = list(ids)
     out: dict[str, list[str]] = {i: [] for i in wanted}
     for chunk in _chunks(wanted):
-        rows = conn.execute(
-            sa.select(m.tags.c.resource_id, m.tags.c.tag).where(m.tags.c.resource_id.in_(chunk)).order_by(m.tags.c.tag)
-        )
-        for rid, tag in rows:
+        for rid, tag in conn.execute(_TAGS, {"ids": list(chunk)}):
             out[rid].append(tag)
     return out
 
