@@ -64,6 +64,8 @@ GUARDS: dict[str, Guard] = {
     "os-migrateLive": Guard("os-migrateLive", {st.ACTIVE, st.PAUSED}),
     "trigger_crash_dump": Guard("trigger_crash_dump", st.ALLOW_TRIGGER_CRASH_DUMP),
     "delete": Guard("delete", ANY, ANY, must_have_launched=False),
+    "restore": Guard("restore", {st.SOFT_DELETED}),
+    "evacuate": Guard("evacuate", {st.ACTIVE, st.STOPPED, st.ERROR}),
     "attach_volume": Guard(
         "attach_volume",
         {st.ACTIVE, st.PAUSED, st.STOPPED, st.RESIZED, st.SOFT_DELETED, st.SHELVED, st.SHELVED_OFFLOADED},
@@ -392,6 +394,35 @@ class Actions:
         self.transition(
             ctx, server_id, "os-migrateLive", admin=admin, request_id=request_id, action="live-migration",
             kind="live_migrate", task_state=st.MIGRATING, prepare=prep,
+        )  # fmt: skip
+
+    def evacuate(
+        self, ctx: RequestContext, server_id: str, host: str | None, stopped: bool, *, admin: bool, request_id: str
+    ) -> None:
+        """Rebuild a server of a failed host elsewhere (2.95: it lands stopped)."""
+
+        def prep(conn: Connection, inst: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
+            node_rows = {n["host"]: n for n in hosts.nodes(conn)}
+            source = node_rows.get(inst["host"] or "")
+            if source is not None and not source["forced_down"]:
+                raise BadRequest(f"Compute service of {inst['host']} is still in use.", kind="ComputeServiceInUse")
+            res = Resources.of_flavor(inst["flavor"])
+            try:
+                node = scheduler.select(conn, scheduler.Request(resources=res, host=host, exclude={inst["host"]}))
+            except scheduler.NoValidHost as exc:
+                raise BadRequest(exc.message, kind="NoValidHost") from None
+            migration = self._start_migration(conn, inst, node, "evacuation", inst["flavor"])
+            body.update(
+                migration_uuid=migration,
+                dest_host=node["host"],
+                dest_node=node["hypervisor_hostname"],
+                stopped=stopped or inst["vm_state"] == st.STOPPED,
+            )
+            return {}
+
+        self.transition(
+            ctx, server_id, "evacuate", admin=admin, request_id=request_id, action="evacuate", kind="evacuate",
+            task_state=st.REBUILDING, prepare=prep,
         )  # fmt: skip
 
 

@@ -186,6 +186,16 @@ class Lifecycle:
             self._revert(conn, inst, p)
         elif kind == "live_migrate":
             self._live(conn, inst, p)
+        elif kind == "evacuate":
+            self._live(conn, inst, p, status="done")
+            stopped = bool(p.get("stopped"))
+            self._set(
+                conn,
+                inst["uuid"],
+                vm_state=st.STOPPED if stopped else st.ACTIVE,
+                power_state=st.SHUTDOWN if stopped else st.RUNNING,
+                launched_at=now,
+            )
         elif kind == "shelve" or kind == "shelve_offload":
             self._shelve(conn, inst, p, offload=True)
         elif kind == "unshelve":
@@ -325,8 +335,8 @@ class Lifecycle:
             )
         self._set(conn, inst["uuid"], **values)
 
-    def _live(self, conn: Connection, inst: dict[str, Any], p: dict[str, Any]) -> None:
-        mig = self._migration(conn, p.get("migration_uuid"), status="completed")
+    def _live(self, conn: Connection, inst: dict[str, Any], p: dict[str, Any], status: str = "completed") -> None:
+        mig = self._migration(conn, p.get("migration_uuid"), status=status)
         if mig is not None:
             hosts.free(conn, mig["uuid"])
         self._set(

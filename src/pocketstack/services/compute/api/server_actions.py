@@ -243,6 +243,41 @@ def inject_network_info(req: ApiRequest, inst: dict[str, Any], body: Any) -> Rep
     return Reply(202)
 
 
+def force_delete(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
+    authorize(req, "os_compute_api:os-deferred-delete:force", _target(inst, True))
+    svc(req).ops.delete(req.ctx, inst["uuid"], force=True, **_args(req))
+    return Reply(202)
+
+
+def restore(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
+    authorize(req, "os_compute_api:os-deferred-delete:restore", _target(inst))
+    from pocketstack.services.compute.actions import GUARDS, check
+
+    check(inst, GUARDS["restore"], admin=is_admin(req))
+    return Reply(202)
+
+
+def evacuate(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
+    authorize(req, "os_compute_api:os-evacuate", _target(inst, True))
+    host = body.get("host")
+    if v(req, "2.29") and not v(req, "2.68") and as_bool(body.get("force", False)) and not host:
+        raise BadRequest("Can't force to a non-provided destination")
+    password = body.get("adminPass") or generate_password()
+    if host is not None:
+        from pocketstack.services.compute.api.servers import _check_host
+
+        try:
+            _check_host(req, host, None)
+        except BadRequest:
+            raise NotFound(f"Compute host {host} not found.") from None
+        if host == inst["host"]:
+            raise BadRequest("The target host can't be the same one.")
+    svc(req).actions.evacuate(req.ctx, inst["uuid"], host, v(req, "2.95"), **_args(req))
+    if v(req, "2.14"):
+        return Reply(200)
+    return Reply(200, {"adminPass": password})
+
+
 # -- networking --------------------------------------------------------------------------
 
 
@@ -361,6 +396,9 @@ ACTIONS: dict[str, tuple[Handler, Schema | Versioned, str, str | None]] = {
     "addSecurityGroup": (_security_group(True), s.security_group["addSecurityGroup"], "2.1", None),
     "removeSecurityGroup": (_security_group(False), s.security_group["removeSecurityGroup"], "2.1", None),
     "os-getConsoleOutput": (console_output, s.console_output, "2.1", None),
+    "forceDelete": (force_delete, s.bare("forceDelete"), "2.1", None),
+    "restore": (restore, s.bare("restore"), "2.1", None),
+    "evacuate": (evacuate, s.evacuate, "2.1", None),
     "os-getVNCConsole": (legacy_console("novnc", "vnc"), s.legacy_console["os-getVNCConsole"], "2.1", "2.5"),
     "os-getSPICEConsole": (
         legacy_console("spice-html5", "spice"),

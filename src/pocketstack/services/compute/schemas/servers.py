@@ -371,6 +371,17 @@ legacy_console = {
     name: p.wrapped(name, p.obj({"type": {"type": "string"}}, ["type"]))
     for name in ("os-getVNCConsole", "os-getSPICEConsole", "os-getRDPConsole", "os-getSerialConsole")
 }
+_evacuate_props: dict[str, Any] = {"host": p.fqdn, "adminPass": {"type": "string"}}
+evacuate = Versioned(
+    (
+        "2.1",
+        "2.13",
+        p.wrapped("evacuate", p.obj({**_evacuate_props, "onSharedStorage": p.boolean}, ["onSharedStorage"])),
+    ),
+    ("2.14", "2.28", p.wrapped("evacuate", p.obj(_evacuate_props))),
+    ("2.29", "2.67", p.wrapped("evacuate", p.obj({**_evacuate_props, "force": p.boolean}))),
+    ("2.68", None, p.wrapped("evacuate", p.obj(_evacuate_props))),
+)
 action = {"type": "object"}  # dispatched on its one key, then validated per action
 
 # -- queries ---------------------------------------------------------------------------------
