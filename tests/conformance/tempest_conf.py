@@ -329,11 +329,18 @@ def merge(*parts: Sections) -> Sections:
     return out
 
 
+# the other services' sections a service's Tempest tests read (volume tests boot servers
+# from [compute] image_ref and flavor_ref on the cloud's networks)
+USES: dict[str, tuple[str, ...]] = {"volume": ("image", "network", "compute")}
+
+
 def build(cloud: CloudInfo, services: Iterable[str] | None = None) -> Sections:
     """Common sections plus those of ``services`` (default: every running service)."""
     wanted = list(services) if services is not None else list(cloud.services)
     if "identity" not in wanted:
         wanted.insert(0, "identity")  # every test authenticates
+    for service in list(wanted):
+        wanted += [used for used in USES.get(service, ()) if used not in wanted]
     return merge(common(cloud), *(SECTIONS[s](cloud) for s in wanted if s in SECTIONS and cloud.has(s)))
 
 
