@@ -24,8 +24,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.loadgen import encode, run  # noqa: E402
-from tests.server import ADMIN_PASSWORD, free_port  # noqa: E402
+from tests.server import ADMIN_PASSWORD, free_port
+
+from bench.loadgen import encode, run
 
 
 def cpu_seconds(pid: int) -> float:
@@ -42,11 +43,17 @@ def rss_mb(pid: int) -> float:
 
 
 def password_body(project: str = "admin") -> bytes:
-    return json.dumps({"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": "admin", "domain": {"id": "default"}, "password": ADMIN_PASSWORD}}},
-        "scope": {"project": {"name": project, "domain": {"id": "default"}}},
-    }}).encode()
+    return json.dumps(
+        {
+            "auth": {
+                "identity": {
+                    "methods": ["password"],
+                    "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": ADMIN_PASSWORD}},
+                },
+                "scope": {"project": {"name": project, "domain": {"id": "default"}}},
+            }
+        }
+    ).encode()
 
 
 def main() -> None:
@@ -57,15 +64,26 @@ def main() -> None:
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="pocketstack-bench-"))
-    (data / "pocketstack.toml").write_text(f"log_level = \"WARNING\"\n[identity]\npassword_hash_rounds = {args.rounds}\n")
+    (data / "pocketstack.toml").write_text(f'log_level = "WARNING"\n[identity]\npassword_hash_rounds = {args.rounds}\n')
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     body = password_body()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pocketstack.cli", "serve", "--port", str(port), "--data-dir", str(data),
-         "--admin-password", ADMIN_PASSWORD],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "pocketstack.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data),
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     token = None
     while time.perf_counter() - started < 30:
@@ -88,15 +106,19 @@ def main() -> None:
         cpu0 = cpu_seconds(proc.pid)
         res = run(url, lambda _i: issue, args.concurrency, args.seconds)
         cpu = cpu_seconds(proc.pid) - cpu0
-        print(f"token issue (password, project scope, bcrypt cost {args.rounds}): {res.rate:,.0f}/s "
-              f"({res.requests / cpu:,.0f} per server CPU-second; statuses {dict(res.statuses)})")
+        print(
+            f"token issue (password, project scope, bcrypt cost {args.rounds}): {res.rate:,.0f}/s "
+            f"({res.requests / cpu:,.0f} per server CPU-second; statuses {dict(res.statuses)})"
+        )
 
         validate = encode("GET", f"{url}/v3/auth/tokens", {"X-Auth-Token": token, "X-Subject-Token": token})
         cpu0 = cpu_seconds(proc.pid)
         res = run(url, lambda _i: validate, args.concurrency, args.seconds)
         cpu = cpu_seconds(proc.pid) - cpu0
-        print(f"token validation (GET /v3/auth/tokens, catalog included): {res.rate:,.0f}/s "
-              f"({res.requests / cpu:,.0f} per server CPU-second; statuses {dict(res.statuses)})")
+        print(
+            f"token validation (GET /v3/auth/tokens, catalog included): {res.rate:,.0f}/s "
+            f"({res.requests / cpu:,.0f} per server CPU-second; statuses {dict(res.statuses)})"
+        )
         print("reference: Keystone 30, 2 uwsgi processes, SQLite, bcrypt cost 4: ~220 validations/s, ~90 issues/s")
     finally:
         proc.terminate()
