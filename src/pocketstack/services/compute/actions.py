@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from pocketstack.core import timeutils
 from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import BadRequest, Forbidden
-from pocketstack.services.compute import errors, hosts, instance_actions, scheduler
+from pocketstack.services.compute import errors, hosts, instance_actions, quotas, scheduler
 from pocketstack.services.compute import states as st
 from pocketstack.services.compute.drivers.base import Task
 from pocketstack.services.compute.hosts import Resources
@@ -262,6 +262,7 @@ class Actions:
         admin: bool,
         request_id: str,
         host: str | None = None,
+        disk_config: str | None = None,
     ) -> None:
         """Resize to ``flavor``; cold-migrate (same flavor, another host) when it is None."""
         guard = "resize" if flavor is not None else "migrate"
@@ -272,6 +273,8 @@ class Actions:
                 raise BadRequest("When resizing, instances must change flavor!", kind="CannotResizeToSameFlavor")
             if flavor is not None and new["root_gb"] < inst["flavor"]["root_gb"] and inst["image_ref"]:
                 raise BadRequest("Resize error: Unable to resize disk down.", kind="CannotResizeDisk")
+            if flavor is not None:
+                self._check_upsize(conn, inst, new)
             node = self._schedule_move(conn, inst, Resources.of_flavor(new), host, allow_same=flavor is not None)
             migration = self._start_migration(conn, inst, node, "resize" if flavor is not None else "migration", new)
             body.update(
@@ -281,7 +284,10 @@ class Actions:
                 dest_node=node["hypervisor_hostname"],
                 old_vm_state=inst["vm_state"],
             )
-            return {"new_flavor": new}
+            out: dict[str, Any] = {"new_flavor": new}
+            if disk_config is not None:
+                out["auto_disk_config"] = disk_config == "AUTO"
+            return out
 
         self.transition(
             ctx,
@@ -294,6 +300,24 @@ class Actions:
             task_state=st.RESIZE_PREP,
             prepare=prep,
         )
+
+    def _check_upsize(self, conn: Connection, inst: dict[str, Any], new: dict[str, Any]) -> None:
+        """Nova checks only what an upsize adds (cores and ram) against the quota."""
+        old = inst["flavor"]
+        deltas = {
+            k: v
+            for k, v in (("cores", new["vcpus"] - old["vcpus"]), ("ram", new["memory_mb"] - old["memory_mb"]))
+            if v > 0
+        }
+        if not deltas:
+            return
+        project_id = inst["project_id"]
+        quotas.store.lock(conn, project_id)
+        limits = quotas.limits(conn, project_id)
+        used = quotas.instance_usage(conn, project_id)
+        overs: list[str] = [r for r in ("cores", "ram") if r in deltas and 0 <= limits.get(r, -1) < used[r] + deltas[r]]
+        if overs:
+            raise errors.over_quota(quotas.over_instances_message(deltas, limits, used, overs))
 
     def _schedule_move(
         self, conn: Connection, inst: dict[str, Any], res: Resources, host: str | None, allow_same: bool

@@ -68,6 +68,26 @@ class Integration:
         image: dict[str, Any] = self._svc("image").create_image(ctx, **kwargs)
         return image
 
+    def list_images(
+        self, ctx: RequestContext, filters: dict[str, str], limit: int = 1000, marker: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Images the caller sees, newest first; ``filters`` on fields and properties."""
+        if not self.has("image"):
+            return []
+        from pocketstack.services.image import listing
+        from pocketstack.services.image.views import contract_image
+
+        query = listing.ListQuery(
+            limit=limit,
+            marker=marker,
+            member_status="accepted",
+            sort_keys=["created_at"],
+            sort_dirs=["desc"],
+            filters=dict(filters),
+        )
+        rows, _next = self._svc("image").list_images(ctx, query)
+        return [contract_image(r) for r in rows]
+
     def delete_image(self, ctx: RequestContext, image_id: str) -> None:
         if self.has("image"):
             with contextlib.suppress(ApiError):

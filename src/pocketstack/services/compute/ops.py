@@ -180,7 +180,16 @@ class Ops:
         except Exception:
             self.svc.integration.delete_image(ctx, image["id"])
             raise
+        if backup:
+            self._rotate(ctx, inst, backup["backup_type"], int(backup["rotation"]))
         return image
+
+    def _rotate(self, ctx: RequestContext, inst: dict[str, Any], backup_type: str, rotation: int) -> None:
+        """Keep the newest ``rotation`` backups of this type of this server (Nova's rotation)."""
+        filters = {"image_type": "backup", "backup_type": backup_type, "instance_uuid": inst["uuid"]}
+        backups = self.svc.integration.list_images(ctx, filters)
+        for old in backups[rotation:]:
+            self.svc.integration.delete_image(ctx, old["id"])
 
     def _image_of(
         self,

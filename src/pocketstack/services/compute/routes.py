@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from pocketstack.core.api import NO_BODY, Route
+from typing import Any
+
+from pocketstack.core.api import NO_BODY, ApiRequest, Handler, Route
+from pocketstack.core.errors import NotFound
 from pocketstack.services.compute.api import (
     admin,
     discovery,
+    extensions,
     flavors,
     groups,
     keypairs,
+    legacy,
+    netproxies,
     proxies,
     quotas,
     server_actions,
@@ -23,8 +29,25 @@ from pocketstack.services.compute.schemas import quotas as qs
 from pocketstack.services.compute.schemas import resources as rs
 from pocketstack.services.compute.schemas import servers as ss
 
-R = Route
 V = "/v2.1"
+
+
+def _exact(handler: Handler) -> Handler:
+    """Nova's router matches paths exactly: ``/v2.1/servers/`` is not ``/v2.1/servers`` (404)."""
+
+    def run(req: ApiRequest) -> Any:
+        if len(req.raw_path) > 1 and req.raw_path.endswith("/"):
+            raise NotFound("The resource could not be found.")
+        return handler(req)
+
+    run.__name__ = run.__qualname__ = getattr(handler, "__name__", "handler")
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def R(method: str, path: str, handler: Handler, **kw: Any) -> Route:
+    """A route; all but the version documents match their path exactly."""
+    return Route(method, path, handler if path in ("/", "/v2", V) else _exact(handler), **kw)
 
 
 def _server_resources(base: str) -> list[Route]:
@@ -161,6 +184,27 @@ ROUTES: list[Route] = [
     R("POST", V + "/os-security-group-rules", proxies.create_security_group_rule, body=ps.any_body),
     R("DELETE", V + "/os-security-group-rules/{security_group_rule_id}", proxies.delete_security_group_rule),
     R("GET", V + "/servers/{server_id}/os-security-groups", proxies.server_security_groups),
+    R("GET", V + "/os-networks", netproxies.list_networks),
+    R("GET", V + "/os-networks/{network_id}", netproxies.show_network),
+    R("GET", V + "/os-tenant-networks", netproxies.list_tenant_networks),
+    R("GET", V + "/os-tenant-networks/{network_id}", netproxies.show_tenant_network),
+    R("GET", V + "/os-floating-ips", netproxies.list_floating_ips),
+    R("POST", V + "/os-floating-ips", netproxies.create_floating_ip, body=ps.any_body),
+    R("GET", V + "/os-floating-ips/{floating_ip_id}", netproxies.show_floating_ip),
+    R("DELETE", V + "/os-floating-ips/{floating_ip_id}", netproxies.delete_floating_ip),
+    R("GET", V + "/os-floating-ip-pools", netproxies.list_pools),
+    # older admin APIs
+    R("GET", V + "/extensions", extensions.list_extensions),
+    R("GET", V + "/extensions/{alias}", extensions.show_extension),
+    R("GET", V + "/os-hosts", legacy.list_hosts),
+    R("GET", V + "/os-hosts/{host_name}", legacy.show_host),
+    R("PUT", V + "/os-hosts/{host_name}", legacy.update_host, body=ads.host_update),
+    R("GET", V + "/os-hosts/{host_name}/reboot", legacy.host_reboot),
+    R("GET", V + "/os-hosts/{host_name}/shutdown", legacy.host_shutdown),
+    R("GET", V + "/os-hosts/{host_name}/startup", legacy.host_startup),
+    R("GET", V + "/os-instance_usage_audit_log", legacy.list_audit_logs),
+    R("GET", V + "/os-instance_usage_audit_log/{before_timestamp}", legacy.show_audit_log),
+    R("POST", V + "/os-server-external-events", legacy.create_external_events, body=ads.external_events),
     # pocketstack's extension: the simulated driver's pending transitions (admin only)
     R("GET", V + "/os-pocketstack/transitions", groups.list_transitions),
     R("POST", V + "/os-pocketstack/transitions/release", groups.release_transitions, body=ss.action),

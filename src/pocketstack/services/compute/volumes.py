@@ -76,6 +76,8 @@ class Volumes:
             created = False
             if bdm["source_type"] == "volume":
                 volume = self._get_for_bdm(ctx, volume_id)
+                if bdm["boot_index"] == 0 and str(volume.get("bootable", "false")).lower() != "true":
+                    raise BadRequest(f"Block Device {volume_id} is not bootable.", kind="InvalidBDMVolumeNotBootable")
                 if volume.get("status") != "available":
                     raise BadRequest(
                         f"Invalid volume: volume '{volume_id}' status must be 'available'. "

@@ -137,14 +137,16 @@ def delete_group(req: ApiRequest) -> Reply:
 LIVE_IN_PROGRESS = {"queued", "preparing", "running", "post-migrating"}
 
 
-def _migration(req: ApiRequest, m: dict[str, Any], *, links: bool, uuid_: bool, user_project: bool) -> dict[str, Any]:
+def _migration(
+    req: ApiRequest, m: dict[str, Any], *, links: bool, uuid_: bool, user_project: bool, hosts: bool = True
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": m["id"],
-        "source_compute": m["source_compute"],
-        "dest_compute": m["dest_compute"],
-        "source_node": m["source_node"],
-        "dest_node": m["dest_node"],
-        "dest_host": m["dest_host"],
+        "source_compute": m["source_compute"] if hosts else None,
+        "dest_compute": m["dest_compute"] if hosts else None,
+        "source_node": m["source_node"] if hosts else None,
+        "dest_node": m["dest_node"] if hosts else None,
+        "dest_host": m["dest_host"] if hosts else None,
         "old_instance_type_id": m["old_flavor_id"],
         "new_instance_type_id": m["new_flavor_id"],
         "instance_uuid": m["instance_uuid"],
@@ -170,14 +172,11 @@ def _migration(req: ApiRequest, m: dict[str, Any], *, links: bool, uuid_: bool, 
 
 def list_migrations(req: ApiRequest) -> Reply:
     authorize(req, "os_compute_api:os-migrations:index")
-    project_id = req.q("project_id") if v(req, "2.80") else None
-    if not can(req, "os_compute_api:os-migrations:index:all_projects"):
-        if project_id and project_id != req.ctx.project_id:
-            raise Forbidden("Policy doesn't allow os_compute_api:os-migrations:index:all_projects to be performed.")
-        project_id = req.ctx.project_id
+    project_id = req.q("project_id")
+    if not project_id or project_id != req.ctx.project_id:
+        authorize(req, "os_compute_api:os-migrations:index:all_projects")
+    show_hosts = can(req, "os_compute_api:os-migrations:index:host")
     host = req.q("host")
-    if host:
-        authorize(req, "os_compute_api:os-migrations:index:host")
     limit: int | None = None
     marker = None
     if v(req, "2.59"):
@@ -198,7 +197,10 @@ def list_migrations(req: ApiRequest) -> Reply:
         limit=limit,
         marker=marker,
     )
-    items = [_migration(req, m, links=v(req, "2.23"), uuid_=v(req, "2.59"), user_project=v(req, "2.80")) for m in rows]
+    items = [
+        _migration(req, m, links=v(req, "2.23"), uuid_=v(req, "2.59"), user_project=v(req, "2.80"), hosts=show_hosts)
+        for m in rows
+    ]
     body: dict[str, Any] = {"migrations": items}
     if v(req, "2.59") and rows:
         nxt = next_links(req, "os-migrations", rows, limit, rows[-1]["uuid"])
@@ -212,15 +214,16 @@ def list_server_migrations(req: ApiRequest) -> Reply:
     inst = load(req)
     authorize(req, "os_compute_api:servers:migrations:index", {"project_id": inst["project_id"]})
     rows = svc(req).migrations.index(instance_uuid=inst["uuid"], migration_type="live-migration", in_progress=True)
-    return Reply(200, {"migrations": [_server_migration(req, m) for m in rows]})
+    hosts = can(req, "os_compute_api:servers:migrations:index:host", {"project_id": inst["project_id"]})
+    return Reply(200, {"migrations": [_server_migration(req, m, hosts) for m in rows]})
 
 
-def _server_migration(req: ApiRequest, m: dict[str, Any]) -> dict[str, Any]:
+def _server_migration(req: ApiRequest, m: dict[str, Any], hosts: bool = True) -> dict[str, Any]:
     out = {
         "created_at": timeutils.iso_micro(m["created_at"]),
-        "dest_compute": m["dest_compute"],
-        "dest_host": m["dest_host"],
-        "dest_node": m["dest_node"],
+        "dest_compute": m["dest_compute"] if hosts else None,
+        "dest_host": m["dest_host"] if hosts else None,
+        "dest_node": m["dest_node"] if hosts else None,
         "disk_processed_bytes": 0,
         "disk_remaining_bytes": 0,
         "disk_total_bytes": 0,
@@ -229,8 +232,8 @@ def _server_migration(req: ApiRequest, m: dict[str, Any]) -> dict[str, Any]:
         "memory_remaining_bytes": 0,
         "memory_total_bytes": 0,
         "server_uuid": m["instance_uuid"],
-        "source_compute": m["source_compute"],
-        "source_node": m["source_node"],
+        "source_compute": m["source_compute"] if hosts else None,
+        "source_node": m["source_node"] if hosts else None,
         "status": m["status"],
         "updated_at": timeutils.iso_micro(m["updated_at"]),
     }

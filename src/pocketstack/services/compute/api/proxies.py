@@ -106,33 +106,23 @@ def _z(value: Any) -> str | None:
 
 
 def _list_images(req: ApiRequest) -> list[dict[str, Any]]:
-    from pocketstack.services.image import listing
-
-    service = _images(req)
+    _images(req)
     filters: dict[str, str] = {}
     for param, target in (("name", "name"), ("status", "status"), ("minRam", "min_ram"), ("minDisk", "min_disk")):
         if req.q(param) is not None:
             filters[target] = (req.q(param) or "").lower() if param == "status" else req.q(param) or ""
-    props: dict[str, str] = {}
     if req.q("server"):
-        props["instance_uuid"] = (req.q("server") or "").rsplit("/", 1)[-1]
+        filters["instance_uuid"] = (req.q("server") or "").rsplit("/", 1)[-1]
     if req.q("type"):
-        props["image_type"] = req.q("type") or ""
+        filters["image_type"] = req.q("type") or ""
     for key, values in req.query.items():
         if key.startswith("property-") and values:
-            props[key[len("property-") :]] = values[-1]
+            filters[key[len("property-") :]] = values[-1]
     limit, marker = limit_and_marker(req)
-    query = listing.ListQuery(
-        limit=limit or 1000, marker=marker, member_status="accepted", sort_keys=["created_at"], sort_dirs=["desc"],
-        filters={**filters, **props},
-    )  # fmt: skip
     try:
-        rows, _next = service.list_images(req.ctx, query)
+        return svc(req).integration.list_images(req.ctx, filters, limit or 1000, marker)
     except ApiError as exc:
         raise BadRequest(exc.message) from None
-    from pocketstack.services.image.views import contract_image
-
-    return [contract_image(r) for r in rows]
 
 
 def list_images(req: ApiRequest) -> Reply:
@@ -256,9 +246,8 @@ def _caller(req: ApiRequest) -> Any:
 
 
 def _cidr(prefix: str | None) -> str:
-    if not prefix:
-        return "0.0.0.0/0"
-    return str(ipaddress.ip_network(prefix, strict=False))
+    """Nova shows a rule's prefix as given (Neutron keeps it so)."""
+    return prefix or "0.0.0.0/0"
 
 
 def _nova_rule(rule: dict[str, Any], groups: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
@@ -504,12 +493,12 @@ def _parse_cidr(cidr: Any) -> str:
     if not cidr:
         return "0.0.0.0/0"
     try:
-        network = ipaddress.ip_network(str(cidr), strict=False)
+        ipaddress.ip_network(str(cidr), strict=False)
     except ValueError:
         raise BadRequest(f"Invalid cidr {cidr}.", kind="InvalidCidr") from None
     if "/" not in str(cidr):
         raise BadRequest(f"Invalid cidr {cidr}.", kind="InvalidCidr")
-    return str(network)
+    return str(cidr)
 
 
 def delete_security_group_rule(req: ApiRequest) -> Reply:

@@ -10,6 +10,7 @@ from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.core.errors import ApiError, BadRequest, Conflict, NotFound
 from pocketstack.core.validation import Versioned
 from pocketstack.services.compute import states as st
+from pocketstack.services.compute.api import netproxies
 from pocketstack.services.compute.api.common import action_name, authorize, can, is_admin, svc, v
 from pocketstack.services.compute.api.servers import catch_up, load, mutation_body, normalize_ipv6
 from pocketstack.services.compute.create import generate_password
@@ -102,7 +103,7 @@ def resize(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
         raise BadRequest(f"Unable to find flavor '{flavor_ref}'", kind="FlavorNotFound") from None
     if flavor["disabled"]:
         raise BadRequest(f"Unable to find flavor '{flavor_ref}'", kind="FlavorNotFound")
-    svc(req).actions.resize(req.ctx, inst["uuid"], flavor, **_args(req))
+    svc(req).actions.resize(req.ctx, inst["uuid"], flavor, disk_config=body.get("OS-DCF:diskConfig"), **_args(req))
     return Reply(202)
 
 
@@ -397,6 +398,8 @@ ACTIONS: dict[str, tuple[Handler, Schema | Versioned, str, str | None]] = {
     "removeSecurityGroup": (_security_group(False), s.security_group["removeSecurityGroup"], "2.1", None),
     "os-getConsoleOutput": (console_output, s.console_output, "2.1", None),
     "forceDelete": (force_delete, s.bare("forceDelete"), "2.1", None),
+    "addFloatingIp": (netproxies.add_floating_ip, s.add_floating_ip, "2.1", "2.43"),
+    "removeFloatingIp": (netproxies.remove_floating_ip, s.remove_floating_ip, "2.1", "2.43"),
     "restore": (restore, s.bare("restore"), "2.1", None),
     "evacuate": (evacuate, s.evacuate, "2.1", None),
     "os-getVNCConsole": (legacy_console("novnc", "vnc"), s.legacy_console["os-getVNCConsole"], "2.1", "2.5"),

@@ -492,6 +492,10 @@ def update_volume_attachment(req: ApiRequest) -> Reply:
     swap = not v(req, "2.85") or body["volumeId"] != volume_id
     if swap:
         authorize(req, VA + "swap", {})
+        try:
+            svc(req).integration.get_volume(req.ctx, volume_id)
+        except NotFound:
+            raise NotFound(f"Volume {volume_id} could not be found.", kind="VolumeNotFound") from None
         raise Conflict(f"volume {volume_id} is not migrating; this API should only be called by Cinder")
     authorize(req, VA + "update", {"project_id": inst["project_id"]})
     bdm = svc(req).volumes.attachment(inst["uuid"], volume_id)

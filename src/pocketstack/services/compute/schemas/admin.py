@@ -67,3 +67,37 @@ aggregate_images = p.obj(
     ["cache"],
 )
 action = {"type": "object"}
+
+_toggle = {"type": "string", "enum": ["enable", "disable", "Enable", "Disable", "ENABLE", "DISABLE"]}
+host_update = {
+    **p.obj({"status": _toggle, "maintenance_mode": _toggle}),
+    "anyOf": [{"required": ["status"]}, {"required": ["maintenance_mode"]}],
+}
+
+_EVENTS = ["network-changed", "network-vif-plugged", "network-vif-unplugged", "network-vif-deleted"]
+
+
+def _events(names: list[str]) -> dict[str, Any]:
+    item = p.obj(
+        {
+            "name": {"type": "string", "enum": names},
+            "server_uuid": p.uuid_string,
+            "status": {"type": "string", "enum": ["failed", "completed", "in-progress"]},
+            "tag": {"type": "string", "maxLength": 255},
+        },
+        ["name", "server_uuid"],
+    )
+    return p.obj({"events": {"type": "array", "minItems": 1, "items": item}}, ["events"])
+
+
+external_events = Versioned(
+    ("2.1", "2.50", _events(_EVENTS)),
+    ("2.51", "2.75", _events([*_EVENTS, "volume-extended"])),
+    ("2.76", "2.81", _events([*_EVENTS, "volume-extended", "power-update"])),
+    ("2.82", "2.92", _events([*_EVENTS, "volume-extended", "power-update", "accelerator-request-bound"])),
+    (
+        "2.93",
+        None,
+        _events([*_EVENTS, "volume-extended", "power-update", "accelerator-request-bound", "volume-reimaged"]),
+    ),
+)

@@ -382,6 +382,9 @@ evacuate = Versioned(
     ("2.29", "2.67", p.wrapped("evacuate", p.obj({**_evacuate_props, "force": p.boolean}))),
     ("2.68", None, p.wrapped("evacuate", p.obj(_evacuate_props))),
 )
+_address = {"type": "string", "oneOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+add_floating_ip = p.wrapped("addFloatingIp", p.obj({"address": _address, "fixed_address": _address}, ["address"]))
+remove_floating_ip = p.wrapped("removeFloatingIp", p.obj({"address": _address}, ["address"]))
 action = {"type": "object"}  # dispatched on its one key, then validated per action
 
 # -- queries ---------------------------------------------------------------------------------
