@@ -328,3 +328,16 @@ group_snapshots = sa.Table(
     sa.Column("status", sa.String(32), nullable=False),
     *_ts(),
 )
+
+# What the simulated backend holds that Cinder no longer manages (unmanaged volumes and
+# snapshots, named as the LVM driver names them), ready to be managed again.
+backend_objects = sa.Table(
+    "volume_backend_objects",
+    metadata,
+    sa.Column("name", sa.String(255), primary_key=True),  # volume-<id> / _snapshot-<id>
+    sa.Column("kind", sa.String(16), nullable=False),  # volume | snapshot
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("origin", sa.String(255), nullable=True),  # a snapshot's volume (its LV name)
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)

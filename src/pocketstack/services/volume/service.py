@@ -17,6 +17,7 @@ from pocketstack.services.volume.attach import Attachments
 from pocketstack.services.volume.backups import Backups
 from pocketstack.services.volume.drivers.simulated import SimulatedBackend
 from pocketstack.services.volume.groups import Groups
+from pocketstack.services.volume.manage import Manageable
 from pocketstack.services.volume.messages import Messages
 from pocketstack.services.volume.qos import QosSpecs
 from pocketstack.services.volume.quota import VolumeQuotas
@@ -59,6 +60,7 @@ class VolumeService:
         self.qos = QosSpecs(self.db)
         self.transfers = Transfers(self.volumes)
         self.groups = Groups(self.volumes)
+        self.manageable = Manageable(self.volumes, self.snapshots)
         self.deployment = Deployment(self.volumes, self.backend)
         self.policy: VolumePolicyEngine | None = None  # set by build()
 

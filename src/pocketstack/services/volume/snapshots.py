@@ -15,7 +15,7 @@ from pocketstack.core.timeutils import utcnow
 from pocketstack.services.volume import errors as e
 from pocketstack.services.volume import models as m
 from pocketstack.services.volume.store import KeyValues, Store, one
-from pocketstack.services.volume.volumes import Volumes, check_length, or_str
+from pocketstack.services.volume.volumes import Volumes, backend_keeps, check_length, or_str
 
 s = m.snapshots
 meta_kv = KeyValues(m.snapshot_metadata, "snapshot_id")
@@ -62,7 +62,11 @@ class Snapshots(Store):
         metadata: Mapping[str, Any] | None,
         force: bool,
         allow_in_use: bool,
+        action: str = "snapshot_create",
+        payload: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """A snapshot row in ``creating``; the backend then runs ``action`` (a manage request
+        passes its own)."""
         if not volume["host"]:
             raise e.invalid_volume("The snapshot cannot be created because volume has not been scheduled to any host.")
         if volume["status"] == "maintenance":
@@ -107,7 +111,7 @@ class Snapshots(Store):
         conn.execute(s.insert().values(row))
         meta_kv.merge(conn, row["id"], dict(metadata or {}))
         created = self.decorate(conn, [dict(row)])[0]
-        self.tasks.schedule(conn, "snapshot", row["id"], "snapshot_create", {})
+        self.tasks.schedule(conn, "snapshot", row["id"], action, payload)
         return created
 
     def _finish_create(self, conn: Connection, snapshot_id: str, payload: dict[str, Any]) -> None:
@@ -153,19 +157,28 @@ class Snapshots(Store):
 
     # -- deleting --------------------------------------------------------------------------------
 
-    def delete(self, conn: Connection, snapshot: Mapping[str, Any], force: bool = False) -> None:
+    def delete(
+        self, conn: Connection, snapshot: Mapping[str, Any], force: bool = False, unmanage: bool = False
+    ) -> None:
         ok = snapshot["group_snapshot_id"] is None and (force or snapshot["status"] in ("available", "error"))
         if not ok:
             status = "" if force else f"status must be {or_str(['available', 'error'])} and"
             raise e.invalid_snapshot(f"Snapshot {status} must not be part of a group.")
-        conn.execute(s.update().where(s.c.id == snapshot["id"]).values(status="deleting", updated_at=utcnow()))
+        status = "unmanaging" if unmanage else "deleting"
+        conn.execute(s.update().where(s.c.id == snapshot["id"]).values(status=status, updated_at=utcnow()))
         self.tasks.cancel(conn, snapshot["id"])
         self.tasks.schedule(conn, "snapshot", snapshot["id"], "snapshot_delete", {})
 
     def _finish_delete(self, conn: Connection, snapshot_id: str, payload: dict[str, Any]) -> None:
         row = self.row(conn, snapshot_id)
-        if row is None or row["status"] != "deleting":
+        if row is None or row["status"] not in ("deleting", "unmanaging"):
             return
+        if row["status"] == "unmanaging":
+            host = self.volumes.row(conn, row["volume_id"]) or {}
+            backend_keeps(
+                conn, f"_snapshot-{snapshot_id}", "snapshot", host.get("host") or self.volumes.backend.pool,
+                row["volume_size"], origin=f"volume-{row['volume_id']}",
+            )  # fmt: skip
         conn.execute(m.glance_metadata.delete().where(m.glance_metadata.c.snapshot_id == snapshot_id))
         conn.execute(s.delete().where(s.c.id == snapshot_id))
 

@@ -58,6 +58,13 @@ def check_length(value: str | None, name: str, max_length: int = 255) -> None:
         raise e.invalid_input(f"{name} has {len(value.strip())} characters, more than {max_length}.")
 
 
+def backend_keeps(conn: Connection, name: str, kind: str, host: str, size: int, origin: str | None = None) -> None:
+    """The storage of an unmanaged volume or snapshot stays on the backend, manageable again."""
+    bo = m.backend_objects
+    conn.execute(bo.delete().where(bo.c.name == name))
+    conn.execute(bo.insert().values(name=name, kind=kind, host=host, size=size, origin=origin, created_at=utcnow()))
+
+
 class Volumes(Store):
     def __init__(
         self,
@@ -500,8 +507,16 @@ class Volumes(Store):
             self.start_delete(conn, row, admin=admin, cascade=cascade, force=force)
 
     def start_delete(
-        self, conn: Connection, row: Mapping[str, Any], *, admin: bool, cascade: bool, force: bool
+        self,
+        conn: Connection,
+        row: Mapping[str, Any],
+        *,
+        admin: bool,
+        cascade: bool,
+        force: bool,
+        unmanage: bool = False,
     ) -> None:
+        """Delete (or, with ``unmanage``, forget while the backend keeps the storage)."""
         volume_id = row["id"]
         if not row["host"]:
             # never placed on a backend (scheduling failed or still creating): gone at once
@@ -530,7 +545,8 @@ class Volumes(Store):
                 "awaiting a transfer, or be disassociated from snapshots after volume transfer."
             )
         now = utcnow()
-        conn.execute(v.update().where(v.c.id == volume_id).values(status="deleting", terminated_at=now, updated_at=now))
+        status = "unmanaging" if unmanage else "deleting"
+        conn.execute(v.update().where(v.c.id == volume_id).values(status=status, terminated_at=now, updated_at=now))
         if cascade:
             conn.execute(
                 m.snapshots.update()
@@ -538,12 +554,14 @@ class Volumes(Store):
                 .values(status="deleting", updated_at=now)
             )
         self.tasks.cancel(conn, volume_id)
-        self.tasks.schedule(conn, "volume", volume_id, "volume_delete", {"cascade": cascade})
+        self.tasks.schedule(conn, "volume", volume_id, "volume_delete", {"cascade": cascade, "unmanage": unmanage})
 
     def _finish_delete(self, conn: Connection, volume_id: str, payload: dict[str, Any]) -> None:
         row = self.row(conn, volume_id)
-        if row is None or row["status"] != "deleting":
+        if row is None or row["status"] not in ("deleting", "unmanaging"):
             return
+        if row["status"] == "unmanaging":
+            backend_keeps(conn, f"volume-{volume_id}", "volume", row["host"] or self.backend.pool, row["size"])
         snap_ids = [s for (s,) in conn.execute(sa.select(m.snapshots.c.id).where(m.snapshots.c.volume_id == volume_id))]
         if snap_ids:
             conn.execute(m.glance_metadata.delete().where(m.glance_metadata.c.snapshot_id.in_(snap_ids)))

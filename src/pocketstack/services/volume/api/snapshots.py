@@ -188,7 +188,7 @@ def action(req: ApiRequest) -> Reply:
             s_.snapshots.update_status(conn, fresh, body["status"], body.get("progress"))
         else:
             req.authorize("snapshot_extension:snapshot_unmanage", target(row))
-            s_.snapshots.delete(conn, fresh)
+            s_.snapshots.delete(conn, fresh, unmanage=True)
     return Reply(202)
 
 

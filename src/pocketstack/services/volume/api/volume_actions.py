@@ -300,6 +300,8 @@ def unmanage(req: ApiRequest, volume: dict[str, Any], body: Any) -> Reply:
     req.authorize("volume_extension:volume_unmanage", target(volume))
     s_ = svc(req)
     _write(
-        req, volume, lambda conn, fresh: s_.volumes.start_delete(conn, fresh, admin=True, cascade=False, force=False)
+        req,
+        volume,
+        lambda conn, fresh: s_.volumes.start_delete(conn, fresh, admin=True, cascade=False, force=False, unmanage=True),
     )
     return Reply(202)

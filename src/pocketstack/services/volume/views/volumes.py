@@ -11,6 +11,8 @@ from pocketstack.services.volume.views.common import Links, collection_links, ts
 
 Row = Mapping[str, Any]
 _VISIBLE_ADMIN_META = ("readonly", "attached_mode")
+# internal states of a manage request, as Cinder's view shows them
+_SHOWN_STATUS = {"managing": "creating", "error_managing": "error", "error_managing_deleting": "deleting"}
 
 
 def summary(row: Row, links: Links) -> dict[str, Any]:
@@ -60,7 +62,7 @@ def detail(
     (os-vol-mig-status-attr) and ``image`` (volume_image_metadata)."""
     body: dict[str, Any] = {
         "id": row["id"],
-        "status": row["status"],
+        "status": _SHOWN_STATUS.get(row["status"], row["status"]),
         "size": row["size"],
         "availability_zone": row["availability_zone"],
         "created_at": ts(row["created_at"]),
