@@ -173,7 +173,6 @@ def compute(cloud: CloudInfo) -> Sections:
         "endpoint_type": "publicURL",
         "min_microversion": current.get("min_version") or "2.1",
         "max_microversion": current.get("version") or "latest",
-        "fixed_network_name": "private",
         "build_timeout": "60",
         "build_interval": "1",
     }
@@ -198,6 +197,7 @@ def compute(cloud: CloudInfo) -> Sections:
         "shelve_migrate": "true",
         "cold_migration": "true",
         "live_migration": "true",
+        "volume_backed_live_migration": "true",
         "live_migrate_back_and_forth": "true",
         "block_migration_for_live_migration": "true",
         "vnc_console": "true",

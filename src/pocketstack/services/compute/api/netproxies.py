@@ -8,7 +8,7 @@ import ipaddress
 from typing import Any
 
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.core.errors import ApiError, BadRequest, Forbidden, NotFound
+from pocketstack.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
 from pocketstack.core.ids import is_uuid
 from pocketstack.services.compute.api.common import authorize, is_admin, require_version, svc
 
@@ -230,6 +230,6 @@ def remove_floating_ip(req: ApiRequest, inst: dict[str, Any], body: Any) -> Repl
     fip = _by_address(req, address)
     port = fip.get("port")
     if not port or port.get("device_id") != inst["uuid"]:
-        raise BadRequest(f"Floating IP {address} is not associated with instance {inst['uuid']}.")
+        raise Conflict(f"Floating IP {address} is not associated with instance {inst['uuid']}.")
     _net(req).floatingips.update(_caller(req), fip["id"], {"port_id": None})
     return Reply(202)
