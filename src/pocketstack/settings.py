@@ -67,6 +67,8 @@ class VolumeSettings:
     build_mode: str = "instant"
     build_delay: float = 1.0
     backend_capacity_gb: int = 10000
+    # simulated LVM backends lvmdriver-1 … lvmdriver-N (DevStack's multi-backend when > 1)
+    backends: int = 1
 
 
 @dataclass

@@ -38,6 +38,10 @@ minimum_password_age = {MINIMUM_PASSWORD_AGE}
 # Glance's [image_format] require_image_format_match, off so that Tempest's image tests
 # that upload random bytes as any disk format run (image_format_enforcement below)
 require_image_format_match = {str(IMAGE_FORMAT_ENFORCEMENT).lower()}
+
+[volume]
+# DevStack's multi-backend job: two LVM backends (lvmdriver-1, lvmdriver-2)
+backends = 2
 """
 
 
@@ -252,9 +256,10 @@ def network(cloud: CloudInfo) -> Sections:
 
 
 def volume(cloud: CloudInfo) -> Sections:
-    """Cinder v3 as pocketstack runs it: one LVM-like backend (lvmdriver-1), backups,
-    snapshots and clones, microversions 3.0-3.71; no manage/unmanage, replication,
-    multi-backend or encryption."""
+    """Cinder v3 as pocketstack runs it: LVM-like backends (lvmdriver-1, …), backups,
+    snapshots, clones, manage/unmanage, microversions 3.0-3.71; no replication."""
+    pools = cloud.get("/volume/v3/scheduler-stats/get_pools", detail="true").get("pools", [])
+    names = sorted({p["capabilities"]["volume_backend_name"] for p in pools}) or ["lvmdriver-1"]
     return {
         "volume": {
             "catalog_type": "block-storage",
@@ -264,7 +269,7 @@ def volume(cloud: CloudInfo) -> Sections:
             "build_interval": "1",
             "min_microversion": "3.0",
             "max_microversion": "3.71",
-            "backend_names": "lvmdriver-1",
+            "backend_names": ",".join(names),
             "storage_protocol": "iSCSI",
             "vendor_name": "Open Source",
             "disk_format": "raw,qcow2",
@@ -273,7 +278,7 @@ def volume(cloud: CloudInfo) -> Sections:
             "backup": "true",
             "snapshot": "true",
             "clone": "true",
-            "multi_backend": "false",
+            "multi_backend": on(len(names) > 1),
             "manage_snapshot": "true",
             "manage_volume": "true",
             "replication": "false",

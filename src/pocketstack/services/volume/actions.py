@@ -18,6 +18,7 @@ from pocketstack.core.timeutils import utcnow
 from pocketstack.services.volume import errors as e
 from pocketstack.services.volume import models as m
 from pocketstack.services.volume.attach import Attachments
+from pocketstack.services.volume.migration import Migrations
 from pocketstack.services.volume.store import one
 from pocketstack.services.volume.volumes import GLANCE_CORE, Volumes, or_str
 from pocketstack.services.volume.vtypes import is_multiattach
@@ -74,6 +75,7 @@ class VolumeActions:
         tasks.register("volume_upload", self._finish_upload)
         tasks.register("volume_revert", self._finish_revert)
         tasks.register("volume_reimage", self._finish_reimage)
+        self.migrations = Migrations(volumes)
 
     # -- extend -------------------------------------------------------------------------------
 
@@ -115,7 +117,8 @@ class VolumeActions:
         if row is None or row["status"] != "extending":
             return
         new_size = int(payload["new_size"])
-        if self.volumes.allocated_gb(conn) + (new_size - row["size"]) > self.volumes.backend.capacity_gb():
+        backend = self.volumes.backend_of(row["host"])
+        if self.volumes.allocated_gb(conn, backend) + (new_size - row["size"]) > backend.capacity_gb():
             conn.execute(v.update().where(v.c.id == volume_id).values(status="error_extending", updated_at=utcnow()))
             self.volumes.messages.record(
                 conn, project_id=row["project_id"], resource_type="VOLUME", resource_uuid=volume_id,
@@ -177,20 +180,19 @@ class VolumeActions:
             meta.pop("attached_mode", None)
             conn.execute(v.update().where(v.c.id == volume["id"]).values(admin_metadata=meta))
 
-    def migrate(self, conn: Connection, volume: Mapping[str, Any], host: str | None) -> None:
-        backend = self.volumes.backend
-        target = (host or "").split("#")[0]
-        if target != backend.host:
-            raise BadRequest(f"Invalid host: No available service named '{host}'", kind="InvalidHost")
-        raise e.invalid_volume(
-            f"Volume {volume['id']} status must be available or in-use, must not be migrating, have "
-            "snapshots, be replicated, be part of a group and destination host/cluster must be different "
-            "than the current one"
-        )
+    def migrate(self, conn: Connection, volume: Mapping[str, Any], host: str | None, lock: bool = False) -> None:
+        self.migrations.start(conn, volume, host, lock)
 
     # -- retype --------------------------------------------------------------------------------
 
-    def retype(self, conn: Connection, ctx: RequestContext, volume: Mapping[str, Any], new_type_ref: str) -> None:
+    def retype(
+        self,
+        conn: Connection,
+        ctx: RequestContext,
+        volume: Mapping[str, Any],
+        new_type_ref: str,
+        migration_policy: str | None = None,
+    ) -> None:
         types = self.volumes.types
         try:
             new_type = types.get_by_name_or_id(conn, new_type_ref)
@@ -221,22 +223,14 @@ class VolumeActions:
             .where(v.c.id == volume["id"])
             .values(status="retyping", previous_status=volume["status"], multiattach=tgt_multi, updated_at=utcnow())
         )
-        self.volumes.tasks.schedule(conn, "volume", volume["id"], "volume_retype", {"type_id": new_type["id"]})
+        payload = {"type_id": new_type["id"], "migration_policy": migration_policy}
+        self.volumes.tasks.schedule(conn, "volume", volume["id"], "volume_retype", payload)
 
     def _finish_retype(self, conn: Connection, volume_id: str, payload: dict[str, Any]) -> None:
         row = self.volumes.row(conn, volume_id)
         if row is None or row["status"] != "retyping":
             return
-        conn.execute(
-            v.update()
-            .where(v.c.id == volume_id)
-            .values(
-                volume_type_id=payload["type_id"],
-                status=row["previous_status"] or "available",
-                previous_status=None,
-                updated_at=utcnow(),
-            )
-        )
+        self.migrations.finish_retype(conn, row, payload["type_id"], payload.get("migration_policy"))
 
     # -- upload to image ---------------------------------------------------------------------
 

@@ -33,6 +33,7 @@ class Deployment(Store):
         super().__init__(volumes.db)
         self.volumes = volumes
         self.backend = backend
+        self.backends = volumes.backends
 
     # -- services ------------------------------------------------------------------------------
 
@@ -41,7 +42,7 @@ class Deployment(Store):
         hostname = self.backend.host.split("@")[0]
         wanted = [
             ("cinder-scheduler", hostname),
-            ("cinder-volume", self.backend.host),
+            *[("cinder-volume", backend.host) for backend in self.backends],
             ("cinder-backup", hostname),
         ]
         with self.db.write() as conn:
@@ -131,23 +132,22 @@ class Deployment(Store):
     # -- pools ---------------------------------------------------------------------------------
 
     def pools(self, conn: Connection, filters: Mapping[str, str]) -> list[dict[str, Any]]:
-        b = self.backend
-        caps = scheduler.capabilities(conn, b)
-        pool = {"name": b.pool, "capabilities": caps}
         name = filters.get("name")
-        if name and name != b.pool:
-            return []
+        backend_name = None
         vtype_ref = filters.get("volume_type")
         if vtype_ref:
             vtype = self.volumes.types.get_by_name_or_id(conn, vtype_ref)
             backend_name = (vtype.get("extra_specs") or {}).get("volume_backend_name")
-            if backend_name and backend_name != b.name:
-                return []
-        return [pool]
+        out = []
+        for b in self.backends:
+            if (name and name != b.pool) or (backend_name and backend_name != b.name):
+                continue
+            out.append({"name": b.pool, "capabilities": scheduler.capabilities(conn, b)})
+        return out
 
     def capabilities(self, conn: Connection, host: str) -> dict[str, Any]:
-        b = self.backend
-        if host.split("#")[0] != b.host:
+        b = next((x for x in self.backends if x.host == host.split("#")[0]), None)
+        if b is None:
             raise NotFound(f"Service {host} could not be found.", kind="ServiceNotFound")
         return {
             "namespace": f"OS::Storage::Capabilities::{b.host}",

@@ -27,6 +27,16 @@ def bootstrap(service: VolumeService) -> None:
                 is_public=True,
                 extra_specs={"volume_backend_name": BACKEND_NAME},
             )
+        # DevStack's multi-backend setup makes a type per further backend, named after it
+        for backend in service.backends[1:]:
+            if backend.name not in existing:
+                service.types.create(
+                    conn,
+                    name=backend.name,
+                    description=None,
+                    is_public=True,
+                    extra_specs={"volume_backend_name": backend.name},
+                )
         if CGSNAPSHOT_TYPE not in {t["name"] for t in service.groups.type_search(conn, None)}:
             service.groups.type_create(
                 conn,

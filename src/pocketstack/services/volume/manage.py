@@ -48,7 +48,7 @@ class Manageable(Store):
         super().__init__(volumes.db)
         self.volumes = volumes
         self.snapshots = snapshots
-        self.backend = volumes.backend
+        self.backend = volumes.backend  # the zone a managed volume gets by default
         self.tasks = volumes.tasks
         self.tasks.register("volume_manage", self._finish_volume)
         self.tasks.register("snapshot_manage", self._finish_snapshot)
@@ -56,30 +56,36 @@ class Manageable(Store):
     # -- the service a request names ---------------------------------------------------------
 
     def check_host(self, host: str) -> str:
-        """The backend (``host@backend[#pool]``) must be this cinder-volume service's."""
-        backend = host.split("#", 1)[0]
-        if backend != self.backend.host:
+        """The backend (``host@backend[#pool]``) must be one of the cinder-volume services."""
+        base = host.split("#", 1)[0]
+        if all(backend.host != base for backend in self.volumes.backends):
             raise ServiceUnavailable(f"Host '{host}' not found")
-        return host if "#" in host else self.backend.host
+        return host if "#" in host else base
 
     # -- what the backend holds --------------------------------------------------------------
 
     def listing(self, conn: Connection, kind: str, host: str) -> list[dict[str, Any]]:
+        """Everything on the backend ``host`` names: Cinder's own storage (not safe to manage)
+        and what was unmanaged."""
         self.check_host(host)
+        base = host.split("#", 1)[0]
+        on_backend = sa.or_(v.c.host == base, v.c.host.startswith(base + "#"))
         entries: list[dict[str, Any]] = []
         if kind == "volume":
-            managed = conn.execute(sa.select(v.c.id, v.c.size).where(v.c.host.is_not(None)))
-            for vid, size in managed:
+            for vid, size in conn.execute(sa.select(v.c.id, v.c.size).where(on_backend)):
                 entries.append(_entry(f"volume-{vid}", size, False, "already managed", vid))
         else:
             managed_snaps = conn.execute(
-                sa.select(s.c.id, s.c.volume_size, s.c.volume_id).where(s.c.status != "creating")
+                sa.select(s.c.id, s.c.volume_size, s.c.volume_id)
+                .join(v, v.c.id == s.c.volume_id)
+                .where(on_backend, s.c.status != "creating")
             )
             for sid, size, vid in managed_snaps:
                 entry = _entry(f"_snapshot-{sid}", size, False, "already managed", sid)
                 entry["source_reference"] = {"source-name": f"volume-{vid}"}
                 entries.append(entry)
-        for row in many(conn, sa.select(bo).where(bo.c.kind == kind)):
+        stored = sa.select(bo).where(bo.c.kind == kind, sa.or_(bo.c.host == base, bo.c.host.startswith(base + "#")))
+        for row in many(conn, stored):
             entry = _entry(row["name"], row["size"], True, None, None)
             if kind == "snapshot":
                 entry["source_reference"] = {"source-name": row["origin"]}
@@ -145,7 +151,7 @@ class Manageable(Store):
         row = self.volumes.row(conn, volume_id)
         if row is None or row["status"] != "managing":
             return
-        found = self._claim(conn, "volume", payload.get("ref"))
+        found = self._claim(conn, "volume", payload.get("ref"), row["host"])
         now = utcnow()
         if found is None:
             conn.execute(v.update().where(v.c.id == volume_id).values(status="error_managing", updated_at=now))
@@ -166,7 +172,7 @@ class Manageable(Store):
                 status="available",
                 size=found["size"],
                 use_quota=True,
-                service_uuid=self.volumes.service_uuid(conn),
+                service_uuid=self.volumes.service_uuid(conn, (row["host"] or "").split("#", 1)[0]),
                 launched_at=now,
                 updated_at=now,
             )
@@ -197,7 +203,8 @@ class Manageable(Store):
         row = one(conn, sa.select(s).where(s.c.id == snapshot_id))
         if row is None or row["status"] != "creating":
             return
-        found = self._claim(conn, "snapshot", payload.get("ref"))
+        volume = self.volumes.row(conn, row["volume_id"]) or {}
+        found = self._claim(conn, "snapshot", payload.get("ref"), volume.get("host"))
         now = utcnow()
         if found is None:
             conn.execute(s.update().where(s.c.id == snapshot_id).values(status="error", updated_at=now))
@@ -210,12 +217,16 @@ class Manageable(Store):
         )
 
     @staticmethod
-    def _claim(conn: Connection, kind: str, ref: Any) -> dict[str, Any] | None:
-        """The unmanaged storage ``ref`` names (``{"source-name": …}``), if the backend has it."""
+    def _claim(conn: Connection, kind: str, ref: Any, host: str | None) -> dict[str, Any] | None:
+        """The unmanaged storage ``ref`` names (``{"source-name": …}``), if that backend has it."""
         name = ref.get("source-name") if isinstance(ref, dict) else None
         if not isinstance(name, str):
             return None
-        return one(conn, sa.select(bo).where(bo.c.name == name, bo.c.kind == kind))
+        found = one(conn, sa.select(bo).where(bo.c.name == name, bo.c.kind == kind))
+        base = (host or "").split("#", 1)[0]
+        if found is None or found["host"].split("#", 1)[0] != base:
+            return None
+        return found
 
 
 def _entry(name: str, size: int, safe: bool, reason: str | None, cinder_id: str | None) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 Cinder's default filters are AvailabilityZoneFilter, CapacityFilter and
 CapabilitiesFilter; a volume no backend passes ends in ``error`` with a user message
-("No valid backend").  One simulated pool, so the weighers have nothing to choose.
+("No valid backend").  Of the backends that pass, the CapacityWeigher picks the one with
+the most free room.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -137,3 +138,32 @@ def backend_passes(
     if not extra_specs:
         return True
     return satisfies(capabilities(conn, backend, allocated), extra_specs)
+
+
+def choose(
+    conn: Connection,
+    backends: Sequence[Backend],
+    *,
+    size_increase: int,
+    extra_specs: Mapping[str, Any],
+    zone: str | None,
+) -> Backend | None:
+    """The filter scheduler: the passing backend with the most free capacity (first on ties)."""
+    best: Backend | None = None
+    best_free = -1
+    for backend in backends:
+        if not backend_passes(conn, backend, size_increase=size_increase, extra_specs=extra_specs, zone=zone):
+            continue
+        free = backend.capacity_gb() - allocated_gb(conn, backend)
+        if free > best_free:
+            best, best_free = backend, free
+    return best
+
+
+def backend_of(backends: Sequence[Backend], host: str | None) -> Backend:
+    """The backend a volume's ``host@backend#pool`` names (the first when unplaced)."""
+    base = (host or "").split("#", 1)[0]
+    for backend in backends:
+        if backend.host == base:
+            return backend
+    return backends[0]

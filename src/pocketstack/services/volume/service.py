@@ -15,7 +15,7 @@ from pocketstack.services.volume.actions import VolumeActions
 from pocketstack.services.volume.admin import Deployment
 from pocketstack.services.volume.attach import Attachments
 from pocketstack.services.volume.backups import Backups
-from pocketstack.services.volume.drivers.simulated import SimulatedBackend
+from pocketstack.services.volume.drivers.simulated import simulated_backends
 from pocketstack.services.volume.groups import Groups
 from pocketstack.services.volume.manage import Manageable
 from pocketstack.services.volume.messages import Messages
@@ -39,7 +39,8 @@ class VolumeService:
         self.cloud = cloud
         self.db = db or cloud.db
         self.settings = cloud.settings.volume
-        self.backend = SimulatedBackend(self.settings)
+        self.backends = simulated_backends(self.settings)
+        self.backend = self.backends[0]
         self.tasks = TaskQueue(self.db, self.backend)
         self.types = VolumeTypes(self.db, DEFAULT_VOLUME_TYPE)
         self.quotas = VolumeQuotas()
@@ -50,6 +51,7 @@ class VolumeService:
             quotas=self.quotas,
             tasks=self.tasks,
             backend=self.backend,
+            backends=self.backends,
             messages=self.messages,
             image_service=self._image_service,
         )

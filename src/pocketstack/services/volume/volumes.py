@@ -8,7 +8,7 @@ transaction, so concurrent requests see each other's effects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -76,15 +76,17 @@ class Volumes(Store):
         backend: Backend,
         messages: Messages,
         image_service: Callable[[], Any],
+        backends: Sequence[Backend] | None = None,
     ) -> None:
         super().__init__(db)
         self.types = types
         self.quotas = quotas
         self.tasks = tasks
-        self.backend = backend
+        self.backend = backend  # the first backend: its zone, timing and connection details
+        self.backends = list(backends or [backend])
         self.messages = messages
         self.image_service = image_service
-        self._service_uuid: str | None = None
+        self._service_uuids: dict[str, str | None] = {}
         tasks.register("volume_create", self._finish_create)
         tasks.register("volume_delete", self._finish_delete)
 
@@ -406,10 +408,14 @@ class Volumes(Store):
         specs = payload.get("extra_specs")
         if specs is None:
             specs = self.types.get(conn, row["volume_type_id"])["extra_specs"]
-        placed = scheduler.backend_passes(
-            conn, self.backend, size_increase=row["size"], extra_specs=specs, zone=row["availability_zone"]
+        placed = scheduler.choose(
+            conn,
+            self._candidates(conn, row),
+            size_increase=row["size"],
+            extra_specs=specs,
+            zone=row["availability_zone"],
         )
-        if not placed:
+        if placed is None:
             conn.execute(v.update().where(v.c.id == volume_id).values(status="error", updated_at=now))
             self.messages.record(
                 conn,
@@ -426,24 +432,40 @@ class Volumes(Store):
             .where(v.c.id == volume_id)
             .values(
                 status="restoring-backup" if payload.get("restore_backup_id") else "available",
-                host=self.backend.pool,
-                service_uuid=self.service_uuid(conn),
+                host=placed.pool,
+                service_uuid=self.service_uuid(conn, placed.host),
                 launched_at=now,
                 updated_at=now,
             )
         )
 
-    def allocated_gb(self, conn: Connection) -> int:
-        return scheduler.allocated_gb(conn, self.backend)
-
-    def service_uuid(self, conn: Connection) -> str | None:
-        """The cinder-volume service's uuid (written once at bootstrap, never changed)."""
-        if self._service_uuid is None:
-            s = m.services
-            self._service_uuid = conn.execute(
-                sa.select(s.c.uuid).where(s.c.binary == "cinder-volume", s.c.host == self.backend.host)
+    def _candidates(self, conn: Connection, row: Mapping[str, Any]) -> list[Backend]:
+        """Clones and volumes from snapshots stay on their source's backend (as LVM must)."""
+        source_id = row["source_volid"]
+        if row["snapshot_id"]:
+            source_id = conn.execute(
+                sa.select(m.snapshots.c.volume_id).where(m.snapshots.c.id == row["snapshot_id"])
             ).scalar()
-        return self._service_uuid
+        source = self.row(conn, source_id) if source_id else None
+        if source is not None and source["host"]:
+            return [self.backend_of(source["host"])]
+        return self.backends
+
+    def backend_of(self, host: str | None) -> Backend:
+        return scheduler.backend_of(self.backends, host)
+
+    def allocated_gb(self, conn: Connection, backend: Backend | None = None) -> int:
+        return scheduler.allocated_gb(conn, backend or self.backend)
+
+    def service_uuid(self, conn: Connection, host: str | None = None) -> str | None:
+        """A cinder-volume service's uuid (written once at bootstrap, never changed)."""
+        host = host or self.backend.host
+        if self._service_uuids.get(host) is None:
+            s = m.services
+            self._service_uuids[host] = conn.execute(
+                sa.select(s.c.uuid).where(s.c.binary == "cinder-volume", s.c.host == host)
+            ).scalar()
+        return self._service_uuids[host]
 
     # -- updating --------------------------------------------------------------------------------
 

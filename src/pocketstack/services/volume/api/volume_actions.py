@@ -156,7 +156,8 @@ def extend(req: ApiRequest, volume: dict[str, Any], body: dict[str, Any]) -> Rep
 @action("os-retype", s.retype)
 def retype(req: ApiRequest, volume: dict[str, Any], body: dict[str, Any]) -> Reply:
     req.authorize("volume:retype", target(volume))
-    _write(req, volume, lambda conn, fresh: svc(req).actions.retype(conn, req.ctx, fresh, body["new_type"]))
+    policy = body.get("migration_policy")
+    _write(req, volume, lambda conn, fresh: svc(req).actions.retype(conn, req.ctx, fresh, body["new_type"], policy))
     return Reply(202)
 
 
@@ -258,7 +259,8 @@ def migrate(req: ApiRequest, volume: dict[str, Any], body: dict[str, Any]) -> Re
     host, cluster = body.get("host"), body.get("cluster") if version(req) >= "3.16" else None
     if version(req) >= "3.16" and bool(host) == bool(cluster):
         raise e.invalid_input("One and only one of cluster and host must be set.")
-    _write(req, volume, svc(req).actions.migrate, host or cluster)
+    lock = strict_bool(body.get("lock_volume", False))
+    _write(req, volume, svc(req).actions.migrate, host or cluster, lock)
     return Reply(202)
 
 

@@ -11,18 +11,18 @@ BACKEND_NAME = "lvmdriver-1"
 
 
 class SimulatedBackend:
-    name = BACKEND_NAME
     storage_protocol = "iSCSI"
     vendor_name = "Open Source"
     driver_version = "3.0.0"
 
-    def __init__(self, settings: VolumeSettings, hostname: str | None = None) -> None:
+    def __init__(self, settings: VolumeSettings, hostname: str | None = None, name: str = BACKEND_NAME) -> None:
         self.settings = settings
+        self.name = name
         # A fixed service host (DevStack's would be the machine name): volumes record
         # it, so it must not change when the data dir moves to another machine.
         self.hostname = hostname or "pocketstack"
-        self.host = f"{self.hostname}@{BACKEND_NAME}"
-        self.pool = f"{self.host}#{BACKEND_NAME}"
+        self.host = f"{self.hostname}@{name}"
+        self.pool = f"{self.host}#{name}"
         self.availability_zone = "nova"
 
     def capacity_gb(self) -> int:
@@ -55,3 +55,9 @@ class SimulatedBackend:
                 "cacheable": False,
             },
         }
+
+
+def simulated_backends(settings: VolumeSettings) -> list[SimulatedBackend]:
+    """lvmdriver-1 … lvmdriver-N, one pool each, as DevStack's multi-backend LVM setup."""
+    count = max(1, int(settings.backends))
+    return [SimulatedBackend(settings, name=f"lvmdriver-{i}") for i in range(1, count + 1)]
