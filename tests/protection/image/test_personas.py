@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.image.util import PATCH, Glance, project_ids
+from tests.api.image.util import PATCH, Glance, name, project_ids
 from tests.server import ADMIN_PASSWORD, Server
 
 PERSONAS = ("admin", "member", "reader", "other", "anon")
@@ -104,20 +104,24 @@ CASES: list[Case] = [
     ("show the public image", lambda w: ("GET", f"/v2/images/{w.cirros}", {}), expect(200, 200, 200, 200)),
     ("download a private image", lambda w: ("GET", f"/v2/images/{_private(w)}/file", {}), expect(200, 200, 403, 404)),
     ("download the public image", lambda w: ("GET", f"/v2/images/{w.cirros}/file", {}), expect(200, 200, 403, 200)),
-    ("create an image", lambda w: ("POST", "/v2/images", {"json": {}}), expect(201, 201, 403, 201)),
+    (
+        "create an image",
+        lambda w: ("POST", "/v2/images", {"json": {"name": name("persona")}}),
+        expect(201, 201, 403, 201),
+    ),
     (
         "create a public image",
-        lambda w: ("POST", "/v2/images", {"json": {"visibility": "public"}}),
+        lambda w: ("POST", "/v2/images", {"json": {"name": name("persona"), "visibility": "public"}}),
         expect(201, 403, 403, 403),
     ),
     (
         "create a community image",
-        lambda w: ("POST", "/v2/images", {"json": {"visibility": "community"}}),
+        lambda w: ("POST", "/v2/images", {"json": {"name": name("persona"), "visibility": "community"}}),
         expect(201, 201, 403, 201),
     ),
     (
         "create an image for another project",
-        lambda w: ("POST", "/v2/images", {"json": {"owner": w.projects["demo"]}}),
+        lambda w: ("POST", "/v2/images", {"json": {"name": name("persona"), "owner": w.projects["demo"]}}),
         expect(201, 201, 403, 403),
     ),
     (
