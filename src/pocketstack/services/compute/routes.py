@@ -20,6 +20,7 @@ from pocketstack.services.compute.api import (
     server_actions,
     server_resources,
     servers,
+    volproxies,
 )
 from pocketstack.services.compute.schemas import admin as ads
 from pocketstack.services.compute.schemas import flavors as fs
@@ -42,6 +43,18 @@ def _exact(handler: Handler) -> Handler:
 
     run.__name__ = run.__qualname__ = getattr(handler, "__name__", "handler")
     run.__doc__ = handler.__doc__
+    return run
+
+
+def _until(maximum: str, handler: Handler) -> Handler:
+    """An alias that later microversions removed (os-volumes_boot ends at 2.102)."""
+
+    def run(req: ApiRequest) -> Any:
+        if req.version is not None and req.version > maximum:
+            raise NotFound("The resource could not be found.", kind="VersionNotFoundForAPIMethod")
+        return handler(req)
+
+    run.__name__ = run.__qualname__ = getattr(handler, "__name__", "handler")
     return run
 
 
@@ -119,6 +132,14 @@ ROUTES: list[Route] = [
     R("DELETE", V + "/servers/{server_id}", servers.delete_server),
     R("POST", V + "/servers/{server_id}/action", server_actions.server_action, body=ss.action),
     *_server_resources(V + "/servers/{server_id}"),
+    # os-volumes_boot: the servers API under its old name, until 2.102
+    R("GET", V + "/os-volumes_boot", _until("2.102", servers.list_servers)),
+    R("POST", V + "/os-volumes_boot", _until("2.102", servers.create_server), body=ss.create),
+    R("GET", V + "/os-volumes_boot/detail", _until("2.102", servers.list_servers_detail)),
+    R("GET", V + "/os-volumes_boot/{server_id}", _until("2.102", servers.show_server)),
+    R("PUT", V + "/os-volumes_boot/{server_id}", _until("2.102", servers.update_server), body=ss.update),
+    R("DELETE", V + "/os-volumes_boot/{server_id}", _until("2.102", servers.delete_server)),
+    R("POST", V + "/os-volumes_boot/{server_id}/action", _until("2.102", server_actions.server_action), body=ss.action),
     R("GET", V + "/servers/{server_id}/migrations", groups.list_server_migrations),
     R("GET", V + "/servers/{server_id}/migrations/{migration_id}", groups.show_server_migration),
     R("DELETE", V + "/servers/{server_id}/migrations/{migration_id}", groups.abort_server_migration),
@@ -184,6 +205,16 @@ ROUTES: list[Route] = [
     R("POST", V + "/os-security-group-rules", proxies.create_security_group_rule, body=ps.any_body),
     R("DELETE", V + "/os-security-group-rules/{security_group_rule_id}", proxies.delete_security_group_rule),
     R("GET", V + "/servers/{server_id}/os-security-groups", proxies.server_security_groups),
+    R("GET", V + "/os-volumes", volproxies.list_volumes),
+    R("POST", V + "/os-volumes", volproxies.create_volume, body=ps.any_body),
+    R("GET", V + "/os-volumes/detail", volproxies.list_volumes_detail),
+    R("GET", V + "/os-volumes/{volume_id}", volproxies.show_volume),
+    R("DELETE", V + "/os-volumes/{volume_id}", volproxies.delete_volume),
+    R("GET", V + "/os-snapshots", volproxies.list_snapshots),
+    R("POST", V + "/os-snapshots", volproxies.create_snapshot, body=ps.any_body),
+    R("GET", V + "/os-snapshots/detail", volproxies.list_snapshots_detail),
+    R("GET", V + "/os-snapshots/{snapshot_id}", volproxies.show_snapshot),
+    R("DELETE", V + "/os-snapshots/{snapshot_id}", volproxies.delete_snapshot),
     R("GET", V + "/os-networks", netproxies.list_networks),
     R("GET", V + "/os-networks/{network_id}", netproxies.show_network),
     R("GET", V + "/os-tenant-networks", netproxies.list_tenant_networks),

@@ -57,3 +57,37 @@ image_meta_item = p.wrapped(
     },
 )
 any_body = {"type": ["object", "null"]}
+
+# os-volumes / os-snapshots (the block-storage proxy, up to 2.35)
+volume_create = p.wrapped(
+    "volume",
+    p.obj(
+        {
+            "volume_type": {"type": "string"},
+            "metadata": {"type": "object", "properties": {}, "additionalProperties": True},
+            "snapshot_id": {"type": "string"},
+            "size": {"type": ["integer", "string"], "pattern": "^[0-9]+$", "minimum": 1},
+            "availability_zone": {"type": "string"},
+            "display_name": {"type": "string"},
+            "display_description": {"type": "string"},
+        },
+        ["size"],
+    ),
+)
+snapshot_create = p.wrapped(
+    "snapshot",
+    p.obj(
+        {
+            "volume_id": {"type": "string"},
+            "force": p.boolean,
+            "display_name": {"type": "string"},
+            "display_description": {"type": "string"},
+        },
+        ["volume_id"],
+    ),
+)
+offset_limit_query = {
+    "type": "object",
+    "properties": {"limit": p.multi(p.non_negative_integer), "offset": p.multi(p.non_negative_integer)},
+    "additionalProperties": True,
+}
