@@ -154,6 +154,8 @@ def choose(
     for backend in backends:
         if not backend_passes(conn, backend, size_increase=size_increase, extra_specs=extra_specs, zone=zone):
             continue
+        if len(backends) == 1:
+            return backend  # nothing to weigh
         free = backend.capacity_gb() - allocated_gb(conn, backend)
         if free > best_free:
             best, best_free = backend, free
