@@ -214,7 +214,7 @@ def compute(cloud: CloudInfo) -> Sections:
         "snapshot": "true",
         "config_drive": "true",
         "metadata_service": "false",
-        "personality": "false",
+        "personality": "true",
         "enable_instance_password": "true",
         "attach_encrypted_volume": "false",
         "swap_volume": "false",

@@ -173,3 +173,24 @@ def test_bad_flavors_and_keypairs(server: Server, client: httpx.Client) -> None:
     _fault(client.post("/compute/v2.1/os-keypairs", json=body), 400, "badRequest")
     body = {"keypair": {"name": "ok", "public_key": "ssh-rsa not-a-key"}}
     assert "Keypair data is invalid" in _fault(client.post("/compute/v2.1/os-keypairs", json=body), 400, "badRequest")
+
+
+def test_personality_limits(client: httpx.Client, image: str) -> None:
+    """Personality files (up to 2.56) count against the injected_file* quotas (403)."""
+    v256 = {"OpenStack-API-Version": "compute 2.56"}
+    blob = base64.b64encode(b"x").decode()
+    before = _count(client)
+    six = [{"path": f"/etc/f{i}", "contents": blob} for i in range(6)]
+    r = client.post(S, json=_server(image, personality=six), headers=v256)
+    assert _fault(r, 403, "forbidden") == "Personality file limit exceeded"
+    r = client.post(S, json=_server(image, personality=[{"path": "/" + "p" * 300, "contents": blob}]), headers=v256)
+    assert _fault(r, 403, "forbidden") == "Personality file path exceeds maximum 255"
+    big = base64.b64encode(b"x" * 10240).decode()
+    r = client.post(S, json=_server(image, personality=[{"path": "/etc/big", "contents": big}]), headers=v256)
+    assert _fault(r, 403, "forbidden") == "Personality file content exceeds maximum 10240"
+    r = client.post(S, json=_server(image, personality=[{"path": "/etc/ok", "contents": blob}]), headers=LATEST)
+    assert "Additional properties are not allowed" in _fault(r, 400, "badRequest")
+    assert _count(client) == before
+    ok = client.post(S, json=_server(image, personality=[{"path": "/etc/ok", "contents": blob}]), headers=v256)
+    assert ok.status_code == 202, ok.text
+    assert client.delete(f"{S}/{ok.json()['server']['id']}").status_code == 204

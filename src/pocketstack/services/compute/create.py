@@ -96,6 +96,7 @@ class CreateRequest:
     scheduler_hints: dict[str, Any] = field(default_factory=dict)
     auto_disk_config: bool = False
     trusted_certs: list[str] | None = None
+    files: list[tuple[str, str]] = field(default_factory=list)  # personality (path, base64 contents)
 
 
 @dataclass
@@ -247,9 +248,10 @@ class Creator:
         with self.db.write() as conn:
             quotas.store.lock(conn, project_id)
             limits = quotas.limits(conn, project_id)
-            count = self._check_quota(conn, project_id, flavor, req, limits)
             if len(req.metadata) > limits.get("metadata_items", -1) >= 0:
                 raise errors.over_quota(f"Maximum number of metadata items exceeds {limits['metadata_items']}")
+            quotas.check_file_quota(limits, req.files)
+            count = self._check_quota(conn, project_id, flavor, req, limits)
             group = self._group(conn, req, ctx)
             group_hosts: list[str] = []
             if group is not None:

@@ -112,6 +112,7 @@ class Ops:
         *,
         admin: bool,
         request_id: str,
+        files: list[tuple[str, str]] | None = None,
     ) -> None:
         image = self.svc.integration.get_image(ctx, image_ref)
         if image is None:
@@ -134,6 +135,8 @@ class Ops:
                 limit = quotas.limits(conn, inst["project_id"]).get("metadata_items", -1)
                 if 0 <= limit < len(changes["metadata"]):
                     raise errors.over_quota(f"Maximum number of metadata items exceeds {limit}")
+            if files:
+                quotas.check_file_quota(quotas.limits(conn, inst["project_id"]), files)
             body["old_vm_state"] = inst["vm_state"]
             sysmeta = dict(inst["system_metadata"] or {})
             sysmeta["image_properties"] = dict(image.get("properties") or {})

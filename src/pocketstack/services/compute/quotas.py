@@ -118,3 +118,19 @@ def over_instances_message(
     alloweds = ", ".join(str(limits_[r]) for r in overs)
     names = ", ".join(overs)
     return f"Quota exceeded for {names}: Requested {reqs}, but already used {useds} of {alloweds} {names}"
+
+
+def check_file_quota(limits: dict[str, int], files: list[tuple[str, str]]) -> None:
+    """Nova's _check_injected_file_quota: the number of files, then the longest path and
+    the longest contents (as sent, base64) against the project's limits."""
+    if not files:
+        return
+    allowed = limits.get("injected_files", -1)
+    if 0 <= allowed < len(files):
+        raise errors.over_quota("Personality file limit exceeded")
+    path_limit = limits.get("injected_file_path_bytes", -1)
+    if 0 <= path_limit < max(len(path) for path, _ in files):
+        raise errors.over_quota(f"Personality file path exceeds maximum {path_limit}")
+    content_limit = limits.get("injected_file_content_bytes", -1)
+    if 0 <= content_limit < max(len(contents) for _, contents in files):
+        raise errors.over_quota(f"Personality file content exceeds maximum {content_limit}")

@@ -6,6 +6,7 @@ from typing import Any
 
 from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.core.errors import BadRequest, NotFound
+from pocketstack.services.compute import extra_specs
 from pocketstack.services.compute.api.common import (
     action_name,
     authorize,
@@ -141,12 +142,16 @@ def delete_flavor(req: ApiRequest) -> Reply:
 # -- extra specs ---------------------------------------------------------------------
 
 
-def _check_spec_values(specs: dict[str, Any]) -> dict[str, str]:
+def _check_spec_values(req: ApiRequest, specs: dict[str, Any]) -> dict[str, str]:
+    """Numbers become strings (at most 255 characters); from 2.86 each spec Nova knows is
+    validated (extra_specs.validate)."""
     out: dict[str, str] = {}
     for key, value in specs.items():
         text = str(value) if isinstance(value, int | float) else value
         if len(text) > 255:
             raise BadRequest("extra_specs value has more than 255 characters.", kind="InvalidInput")
+        if v(req, "2.86"):
+            extra_specs.validate(key, text)
         out[key] = text
     return out
 
@@ -160,14 +165,14 @@ def list_extra_specs(req: ApiRequest) -> Reply:
 
 def create_extra_specs(req: ApiRequest) -> Reply:
     authorize(req, ES + "create", {})
-    specs = _check_spec_values(req.body["extra_specs"])
+    specs = _check_spec_values(req, req.body["extra_specs"])
     svc(req).flavors.set_extra_specs(req.params["flavor_id"], specs)
     return Reply(200, req.body)
 
 
 def update_extra_spec(req: ApiRequest) -> Reply:
     authorize(req, ES + "update", {})
-    specs = _check_spec_values(req.body)
+    specs = _check_spec_values(req, req.body)
     key = req.params["id"]
     if key not in specs:
         raise BadRequest("Request body and URI mismatch")

@@ -174,7 +174,8 @@ def rebuild(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
         raise BadRequest(
             "Rebuilding a volume-backed server is only supported from microversion 2.93", kind="InvalidVolume"
         )
-    svc(req).ops.rebuild(req.ctx, inst["uuid"], image_ref, changes, **_args(req))
+    files = [(f["path"], f["contents"]) for f in body.get("personality") or []]
+    svc(req).ops.rebuild(req.ctx, inst["uuid"], image_ref, changes, files=files, **_args(req))
     fresh = load(req)
     out = mutation_body(req, fresh, user_data=False, keypair=v(req, "2.54"))
     out["adminPass"] = password
