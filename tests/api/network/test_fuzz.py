@@ -4,6 +4,7 @@ and on update, replaced by values of the wrong kind, answers a 4xx in Neutron's 
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +13,11 @@ from pocketstack.services.network.resources import RESOURCES
 from tests.api.network.util import Neutron, error_type
 
 ODD: list[Any] = [None, 0, -1, 1.5, True, "", "x", "🙂" * 300, [], [1, None], {}, {"a": [1]}, "10.0.0.0/33", "::1"]
-URLS = {"security_groups": "security-groups", "security_group_rules": "security-group-rules"}
+URLS = {
+    "security_groups": "security-groups",
+    "security_group_rules": "security-group-rules",
+    "rbac_policies": "rbac-policies",
+}
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +30,8 @@ def bases(member: Neutron) -> dict[str, tuple[dict[str, Any], str]]:
     router = member.router()
     pool = member.create("subnetpools", "subnetpool", name="fuzz", prefixes=["10.211.0.0/16"])
     fip = member.create("floatingips", "floatingip", floating_network_id=member.public()["id"])
+    share = {"object_type": "network", "object_id": net["id"], "action": "access_as_shared"}
+    policy = member.create("rbac-policies", "rbac_policy", **share, target_tenant=uuid.uuid4().hex)
     return {
         "networks": ({"name": "fuzz"}, net["id"]),
         "subnets": ({"network_id": net["id"], "cidr": "10.212.0.0/24", "ip_version": 4}, sub["id"]),
@@ -34,6 +41,7 @@ def bases(member: Neutron) -> dict[str, tuple[dict[str, Any], str]]:
         "routers": ({"name": "fuzz"}, router["id"]),
         "subnetpools": ({"name": "fuzz", "prefixes": ["10.213.0.0/16"]}, pool["id"]),
         "floatingips": ({"floating_network_id": member.public()["id"]}, fip["id"]),
+        "rbac_policies": ({**share, "target_tenant": uuid.uuid4().hex}, policy["id"]),
     }
 
 

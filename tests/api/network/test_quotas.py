@@ -18,6 +18,7 @@ def test_show_set_details_reset(server: Server, admin_token: str, admin: Neutron
         "floatingip": 50,
         "security_group": 10,
         "security_group_rule": 100,
+        "rbac_policy": 10,
     }
     assert member.get(f"/quotas/{project}").json()["quota"] == defaults
     updated = admin.put(f"/quotas/{project}", {"quota": {"network": 2, "port": 7}}).json()["quota"]

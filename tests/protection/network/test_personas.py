@@ -71,6 +71,11 @@ def world(server: Server) -> World:
         public = c.get(N + "/networks", params={"name": "public"}).json()["networks"][0]["id"]
         fip = make("/floatingips", "floatingip", floating_network_id=public)
         public_subnet = c.get(N + "/subnets", params={"network_id": public}).json()["subnets"][0]["id"]
+        alt = next(p for p in httpx.get(f"{server.url}/v3/projects", headers={"X-Auth-Token": admin}).json()["projects"]
+                   if p["name"] == "alt_demo")  # fmt: skip
+        shared = make("/networks", "network", name=f"persona-shared-{uuid.uuid4().hex[:6]}")
+        rbac = make("/rbac-policies", "rbac_policy", object_type="network", object_id=shared,
+                    action="access_as_shared", target_tenant=alt["id"])  # fmt: skip
     res = {
         "net": net,
         "subnet": subnet,
@@ -82,6 +87,9 @@ def world(server: Server) -> World:
         "public": public,
         "public_subnet": public_subnet,
         "project": demo["id"],
+        "alt_project": alt["id"],
+        "shared": shared,
+        "rbac": rbac,
     }
     return World(server, tokens, res)
 
@@ -137,6 +145,27 @@ CASES: list[tuple[str, str, Any, dict[str, int]]] = [
     ("GET", "/quotas/{project}/details", None, _row(200, 200, 200, 403, 401, 200)),
     ("GET", "/network-ip-availabilities/{net}", None, _row(200, 404, 404, 404, 401, 404)),
     ("GET", "/agents", None, _row(200, 200, 200, 200, 401, 200)),
+    ("GET", "/rbac-policies/{rbac}", None, _row(200, 200, 200, 404, 401, 404)),
+    (
+        "PUT",
+        "/rbac-policies/{rbac}",
+        {"rbac_policy": {"target_tenant": "{alt_project}"}},
+        _row(200, 200, 403, 404, 401, 404),
+    ),
+    (
+        "POST",
+        "/rbac-policies",
+        {
+            "rbac_policy": {
+                "object_type": "network",
+                "object_id": "{net}",
+                "action": "access_as_shared",
+                "target_tenant": "{uuid}",
+            }
+        },
+        _row(201, 201, 403, 400, 401, 400),
+    ),
+    ("GET", "/networks/{shared}", None, _row(200, 200, 200, 200, 401, 404)),
 ]
 
 _subnet_counter = iter(range(70, 250))
@@ -146,7 +175,7 @@ def _fill(body: Any, res: dict[str, str]) -> Any:
     if isinstance(body, dict):
         return {k: _fill(v, res) for k, v in body.items()}
     if isinstance(body, str):
-        return body.format(**res, n=next(_subnet_counter)) if "{" in body else body
+        return body.format(**res, n=next(_subnet_counter), uuid=uuid.uuid4().hex) if "{" in body else body
     return body
 
 

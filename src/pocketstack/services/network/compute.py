@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import BadRequest, Conflict, NotFound
-from pocketstack.services.network import ipam, views
+from pocketstack.services.network import ipam, rbac, views
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import neutron
@@ -62,7 +62,10 @@ class ComputeContract:
         rows = many(
             conn,
             sa.select(n)
-            .where(n.c.external.is_(False), sa.or_(n.c.project_id == caller.project_id, n.c.shared.is_(True)))
+            .where(
+                n.c.external.is_(False),
+                sa.or_(n.c.project_id == caller.project_id, rbac.granted("network", n.c.id, caller.project_id)),
+            )
             .order_by(n.c.created_at),
         )
         if not rows:
@@ -76,7 +79,7 @@ class ComputeContract:
             )
         return rows[0]
 
-    def _check_create_port(self, ctx: RequestContext | None, net: Row, project_id: str) -> None:
+    def _check_create_port(self, conn: Connection, ctx: RequestContext | None, net: Row, project_id: str) -> None:
         if ctx is None:
             return
         target = {
@@ -85,7 +88,7 @@ class ComputeContract:
             "network_id": net["id"],
             "network:project_id": net["project_id"],
             "network:tenant_id": net["project_id"],
-            "shared": bool(net["shared"]),
+            "shared": bool(rbac.shared_with(conn, "network", [net["id"]], project_id)),
         }
         self.access.enforce(ctx, "create_port", target)
 
@@ -103,7 +106,7 @@ class ComputeContract:
         group_ids: list[str] | None,
     ) -> str:
         net = self.networks.row(conn, caller, network_id)
-        self._check_create_port(ctx, net, project_id)
+        self._check_create_port(conn, ctx, net, project_id)
         body: dict[str, Any] = {
             "project_id": project_id,
             "network_id": net["id"],

@@ -260,6 +260,18 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
         400,
         "Only allowed to update rules for one security profile at a time",
     ),
+    # rbac-policies
+    "RbacPolicyNotFound": (404, "RBAC policy of type %(object_type)s with ID %(id)s not found"),
+    "RbacPolicyInUse": (
+        409,
+        "RBAC policy on object %(object_id)s cannot be removed because other objects depend on it.\n"
+        "Details: %(details)s",
+    ),
+    "DuplicateRbacPolicy": (409, "An RBAC policy already exists with those values."),
+    "InvalidActionForType": (
+        400,
+        "Invalid action '%(action)s' for object type '%(object_type)s'. Valid actions: %(valid_actions)s",
+    ),
     # agents
     "AgentNotFound": (404, "Agent %(id)s could not be found."),
     # tags

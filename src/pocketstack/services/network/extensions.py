@@ -271,6 +271,21 @@ EXTENSIONS: dict[str, tuple[str, str, str]] = {
         "Extension indicating that If-Match based on revision_number is supported.",
         "2016-12-11T00:00:00-00:00",
     ),
+    "rbac-policies": (
+        "RBAC Policies",
+        "Allows creation and modification of policies that control project access to resources.",
+        "2015-06-17T12:15:12-00:00",
+    ),
+    "rbac-security-groups": (
+        "Add security_group type to network RBAC",
+        "Add security_group type to network RBAC",
+        "2019-02-14T00:00:00-00:00",
+    ),
+    "rbac-subnetpool": (
+        "Add subnetpool type to RBAC",
+        "Add subnetpool type to RBAC",
+        "2020-02-05T00:00:00-00:00",
+    ),
     "network-ip-availability": (
         "Network IP Availability",
         "Provides IP availability data for each network and subnet.",

@@ -257,3 +257,20 @@ segments = sa.Table(
     sa.Column("segmentation_id", sa.Integer, primary_key=True),
     sa.Column("network_id", ID, sa.ForeignKey("network_networks.id", ondelete="CASCADE"), nullable=False),
 )
+
+# RBAC policies of every shareable object type (networks, security groups, subnet pools,
+# address scopes, QoS policies): who the object's owner shares it with and how.
+rbac_policies = sa.Table(
+    "network_rbac_policies",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("project_id", PROJECT, nullable=False),
+    sa.Column("object_type", sa.String(32), nullable=False),
+    sa.Column("object_id", ID, nullable=False),
+    sa.Column("target_project", PROJECT, nullable=False),
+    sa.Column("action", sa.String(255), nullable=False),
+    sa.UniqueConstraint("object_type", "object_id", "target_project", "action", name="uq_network_rbac_entry"),
+    sa.Index("ix_network_rbac_object", "object_id", "action"),
+    sa.Index("ix_network_rbac_target", "object_type", "target_project", "action"),
+    sa.Index("ix_network_rbac_project", "project_id", "id"),
+)

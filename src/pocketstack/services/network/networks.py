@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
 from pocketstack.services.network import models as m
-from pocketstack.services.network import quotas
+from pocketstack.services.network import quotas, rbac
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import invalid_input, neutron
 from pocketstack.services.network.store import (
@@ -53,9 +53,16 @@ LISTING = Listing(
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool] | None:
+    """Own networks, and those shared with the caller's project (or everyone) as shared or
+    as external networks (upstream's RBAC query hook)."""
     if caller.is_admin:
         return None
-    return sa.or_(t.c.project_id == caller.project_id, t.c.shared.is_(True), t.c.external.is_(True))
+    return sa.or_(t.c.project_id == caller.project_id, accessible(t.c.id, caller.project_id))
+
+
+def accessible(id_col: ColumnElement[Any], project_id: str | None) -> ColumnElement[bool]:
+    """``id_col`` is a network shared with the project (or everyone) as shared or external."""
+    return rbac.granted("network", id_col, project_id, (rbac.SHARED, rbac.EXTERNAL))
 
 
 class Networks:
@@ -75,10 +82,13 @@ class Networks:
             raise neutron("NetworkNotFound", net_id=network_id)
         return row
 
-    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+    def expand(self, conn: Connection, rows: list[Row], caller: Caller | None = None) -> list[Row]:
+        """Rows with their subnets and tags; ``shared`` as the caller reads it (shared with
+        its project or with everyone)."""
         if not rows:
             return rows
         net_ids = [r["id"] for r in rows]
+        shared = rbac.shared_with(conn, "network", net_ids, caller.project_id if caller else None)
         subnets: dict[str, list[str]] = {i: [] for i in net_ids}
         s = m.subnets
         for sid, nid in conn.execute(
@@ -86,26 +96,34 @@ class Networks:
         ):
             subnets[nid].append(sid)
         tags = tags_for(conn, net_ids)
-        return [{**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]]} for r in rows]
+        return [{**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]], "shared": r["id"] in shared} for r in rows]
 
     def get(self, caller: Caller, network_id: str) -> Row:
         with self.db.read() as conn:
-            return self.expand(conn, [self.row(conn, caller, network_id)])[0]
+            return self.expand(conn, [self.row(conn, caller, network_id)], caller)[0]
 
     def search(self, caller: Caller, **kw: Any) -> list[Row]:
+        filters = dict(kw.pop("filters", None) or {})
+        extra = list(kw.pop("extra", ()))
+        if "shared" in filters:
+            extra.append(rbac.shared_filter("network", t.c.id, caller, filters.pop("shared")))
         with self.db.read() as conn:
             marker = kw.pop("marker", None)
             marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
-            rows = list_page(conn, LISTING, scope=visible_to(caller), marker=marker_row, **kw)
-            return self.expand(conn, rows)
+            rows = list_page(
+                conn, LISTING, scope=visible_to(caller), filters=filters, extra=extra, marker=marker_row, **kw
+            )
+            return self.expand(conn, rows, caller)
 
-    def brief(self, network_id: str) -> Row:
-        """Owner and sharing of a network whoever asks (for policy targets); NetworkNotFound."""
+    def brief(self, network_id: str, caller: Caller | None = None) -> Row:
+        """Owner and sharing (as ``caller`` reads it) of a network whoever asks (for policy
+        targets); NetworkNotFound."""
         with self.db.read() as conn:
-            row = one(conn, sa.select(t.c.id, t.c.project_id, t.c.shared, t.c.external).where(t.c.id == network_id))
-        if row is None:
-            raise neutron("NetworkNotFound", net_id=network_id)
-        return row
+            row = one(conn, sa.select(t.c.id, t.c.project_id, t.c.external).where(t.c.id == network_id))
+            if row is None:
+                raise neutron("NetworkNotFound", net_id=network_id)
+            project = caller.project_id if caller else None
+            return {**row, "shared": bool(rbac.shared_with(conn, "network", [network_id], project))}
 
     def by_ids(self, conn: Connection, network_ids: list[str]) -> dict[str, Row]:
         if not network_ids:
@@ -117,7 +135,7 @@ class Networks:
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
             network_id = self.create_in(conn, body)
-            return self.expand(conn, [self.row(conn, Caller.system(), network_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), network_id)], caller)[0]
 
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
         """Create networks (a bulk request) in one transaction: all or none."""
@@ -125,7 +143,7 @@ class Networks:
             self.svc.secgroups.ensure_default_now(body["project_id"])
         with self.db.write() as conn:
             created = [self.create_in(conn, body) for body in bodies]
-            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created])
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
     def create_in(self, conn: Connection, body: dict[str, Any]) -> str:
         project_id = body["project_id"]
@@ -160,6 +178,10 @@ class Networks:
             conn.execute(
                 m.segments.insert().values(network_type=segment[0], segmentation_id=segment[2], network_id=network_id)
             )
+        if body.get("shared"):
+            rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id)
+        if body.get("router:external"):
+            rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id, action=rbac.EXTERNAL)
         return network_id
 
     def _segment(self, conn: Connection, body: dict[str, Any]) -> tuple[str, str | None, int | None]:
@@ -252,22 +274,45 @@ class Networks:
             if "mtu" in body:
                 values["mtu"] = self._mtu(row["network_type"] or TENANT_NETWORK_TYPE, body["mtu"])
             if "shared" in body:
-                if row["shared"] and not body["shared"]:
-                    self._check_unshare(conn, row)
-                values["shared"] = body["shared"]
-            if "router:external" in body:
-                if row["external"] and not body["router:external"]:
-                    gw = m.ports
-                    in_use = conn.execute(
-                        sa.select(gw.c.id).where(
-                            gw.c.network_id == network_id, gw.c.device_owner == "network:router_gateway"
-                        )
-                    ).first()
-                    if in_use is not None:
-                        raise neutron("ExternalNetworkInUse", net_id=network_id)
-                values["external"] = body["router:external"]
+                self._set_shared(conn, row, bool(body["shared"]))
+            if "router:external" in body and bool(body["router:external"]) != bool(row["external"]):
+                self.set_external_flag(conn, network_id, bool(body["router:external"]), allow_all=True)
             bump(conn, t, network_id, **values)
-            return self.expand(conn, [self.row(conn, Caller.system(), network_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), network_id)], caller)[0]
+
+    def _set_shared(self, conn: Connection, row: Row, shared: bool) -> None:
+        """``shared`` is the wildcard ``access_as_shared`` entry (upstream's update_network)."""
+        entry = rbac.has_entry(conn, "network", row["id"], rbac.SHARED)
+        if shared and not entry:
+            rbac.add(conn, object_type="network", object_id=row["id"], project_id=row["project_id"])
+        elif not shared and entry:
+            self._check_unshare(conn, row)
+            rbac.remove(conn, "network", row["id"], action=rbac.SHARED, target=rbac.WILDCARD)
+        conn.execute(t.update().where(t.c.id == row["id"]).values(shared=shared))
+
+    def set_external_flag(self, conn: Connection, network_id: str, external: bool, allow_all: bool = False) -> None:
+        """``router:external`` on or off (``_process_l3_update``): on, with the wildcard
+        ``access_as_external`` entry when ``allow_all``; off, unless router gateways use it,
+        with every external entry and the default flag dropped."""
+        row = one(conn, sa.select(t).where(t.c.id == network_id))
+        if row is None:
+            raise neutron("NetworkNotFound", net_id=network_id)
+        if external:
+            if allow_all and not rbac.has_entry(conn, "network", network_id, rbac.EXTERNAL):
+                rbac.add(
+                    conn, object_type="network", object_id=network_id, project_id=row["project_id"],
+                    action=rbac.EXTERNAL,
+                )  # fmt: skip
+            conn.execute(t.update().where(t.c.id == network_id).values(external=True))
+            return
+        gw = m.ports
+        in_use = conn.execute(
+            sa.select(gw.c.id).where(gw.c.network_id == network_id, gw.c.device_owner == "network:router_gateway")
+        ).first()
+        if in_use is not None:
+            raise neutron("ExternalNetworkInUse", net_id=network_id)
+        rbac.remove(conn, "network", network_id, action=rbac.EXTERNAL)
+        conn.execute(t.update().where(t.c.id == network_id).values(external=False, is_default=False))
 
     def _new_segmentation_id(self, conn: Connection, row: Row, seg_id: int) -> int:
         kind = row["network_type"]
@@ -285,20 +330,19 @@ class Networks:
 
     @staticmethod
     def _check_unshare(conn: Connection, row: Row) -> None:
+        """Unsharing leaves no port or subnet of a project that has no entry of its own."""
         p, s = m.ports, m.subnets
-        others = (
-            conn.execute(
+        allowed = {e["target_project"] for e in rbac.entries(conn, "network", row["id"], rbac.SHARED)}
+        allowed = (allowed - {rbac.WILDCARD}) | {row["project_id"]}
+        users = {
+            pid
+            for (pid,) in conn.execute(
                 sa.select(p.c.project_id).where(
-                    p.c.network_id == row["id"],
-                    sa.not_(p.c.device_owner.startswith("network:")),
-                    p.c.project_id != row["project_id"],
+                    p.c.network_id == row["id"], sa.not_(p.c.device_owner.startswith("network:"))
                 )
-            ).first()
-            or conn.execute(
-                sa.select(s.c.project_id).where(s.c.network_id == row["id"], s.c.project_id != row["project_id"])
-            ).first()
-        )
-        if others is not None:
+            )
+        } | {pid for (pid,) in conn.execute(sa.select(s.c.project_id).where(s.c.network_id == row["id"]))}
+        if users - allowed:
             raise neutron("InvalidSharedSetting", network=row["name"])
 
     def delete(self, caller: Caller, network_id: str) -> None:
@@ -331,5 +375,6 @@ class Networks:
             delete_tags(conn, sid)
         conn.execute(s.delete().where(s.c.network_id == network_id))
         conn.execute(m.segments.delete().where(m.segments.c.network_id == network_id))
+        rbac.remove(conn, "network", network_id)
         delete_tags(conn, network_id)
         conn.execute(t.delete().where(t.c.id == network_id))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
-from pocketstack.services.network import ipam, port_ips, quotas
+from pocketstack.services.network import ipam, port_ips, quotas, rbac
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import neutron
@@ -139,7 +139,9 @@ class Ports:
             raise neutron("PortNotFound", port_id=port_id)
         return row
 
-    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+    def expand(self, conn: Connection, rows: list[Row], caller: Caller | None = None) -> list[Row]:
+        """Rows with fixed IPs, groups, tags and their network's owner and sharing (as the
+        caller reads it), for policy targets."""
         if not rows:
             return rows
         port_ids = [x["id"] for x in rows]
@@ -152,6 +154,7 @@ class Ports:
                 groups[pid].append(gid)
         tags = tags_for(conn, port_ids)
         nets = self.svc.networks.by_ids(conn, [x["network_id"] for x in rows])
+        shared = rbac.shared_with(conn, "network", nets, caller.project_id if caller else None)
         out = []
         for x in rows:
             net = nets.get(x["network_id"]) or {}
@@ -162,21 +165,21 @@ class Ports:
                     "security_groups": groups[x["id"]],
                     "tags": tags[x["id"]],
                     "network_project_id": net.get("project_id"),
-                    "network_shared": bool(net.get("shared")),
+                    "network_shared": x["network_id"] in shared,
                 }
             )
         return out
 
     def get(self, caller: Caller, port_id: str) -> Row:
         with self.db.read() as conn:
-            return self.expand(conn, [self.row(conn, caller, port_id)])[0]
+            return self.expand(conn, [self.row(conn, caller, port_id)], caller)[0]
 
     def search(self, caller: Caller, **kw: Any) -> list[Row]:
         with self.db.read() as conn:
             marker = kw.pop("marker", None)
             marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
             rows = list_page(conn, LISTING, scope=visible_branches(conn, caller), marker=marker_row, **kw)
-            return self.expand(conn, rows)
+            return self.expand(conn, rows, caller)
 
     def by_device(self, conn: Connection, device_id: str) -> list[Row]:
         return self.expand(conn, many(conn, sa.select(t).where(t.c.device_id == device_id).order_by(t.c.created_at)))
@@ -186,12 +189,12 @@ class Ports:
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
             port_id = self.create_in(conn, caller, body)
-            return self.expand(conn, [self.row(conn, Caller.system(), port_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), port_id)], caller)[0]
 
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
         with self.db.write() as conn:
             created = [self.create_in(conn, caller, body) for body in bodies]
-            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created])
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
     def create_in(self, conn: Connection, caller: Caller, body: dict[str, Any]) -> str:
         """Insert a port (validated API body) with its addresses and groups; returns its id."""
@@ -295,7 +298,7 @@ class Ports:
     def update(self, caller: Caller, port_id: str, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
             self.update_in(conn, caller, self.row(conn, caller, port_id), body)
-            return self.expand(conn, [self.row(conn, Caller.system(), port_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), port_id)], caller)[0]
 
     def update_in(self, conn: Connection, caller: Caller, row: Row, body: dict[str, Any]) -> None:
         port_id = row["id"]

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, int] = {
     "floatingip": 50,
     "security_group": 10,
     "security_group_rule": 100,
+    "rbac_policy": 10,
 }
 
 _TABLES: dict[str, sa.Table] = {
@@ -38,6 +39,7 @@ _TABLES: dict[str, sa.Table] = {
     "floatingip": m.floatingips,
     "security_group": m.security_groups,
     "security_group_rule": m.security_group_rules,
+    "rbac_policy": m.rbac_policies,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pocketstack.services.network import rbac
 from pocketstack.services.network import validators as v
 from pocketstack.services.network.attributes import (
     NOT_SPECIFIED,
@@ -542,7 +543,22 @@ SUBNETPOOL = Resource(
     ],
 )
 
+
+RBAC_POLICY = Resource(
+    "rbac_policy",
+    "rbac_policies",
+    [
+        Attr("id", validate=v.uuid_, filter=True),
+        Attr("object_type", post=True, default=None, convert=rbac.object_type, filter=True, enforce_policy=True),
+        Attr("object_id", post=True, validate=v.uuid_, filter=True, enforce_policy=True),
+        Attr("target_tenant", post=True, put=True, validate=rbac.target_project, filter=True, enforce_policy=True),
+        Attr("tenant_id", post=True, validate=v.string, arg=255, required_by_policy=True, filter=True),
+        Attr("project_id", post=True, validate=v.string, arg=255, required_by_policy=True, filter=True),
+        Attr("action", post=True, validate=v.string, arg=255, filter=True, enforce_policy=True),
+    ],
+)
+
 RESOURCES: dict[str, Resource] = {
     r.collection: r
-    for r in (NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL)
+    for r in (NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL, RBAC_POLICY)
 }

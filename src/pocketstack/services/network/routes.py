@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Handler, Route
 from pocketstack.core.validation import Schema
-from pocketstack.services.network.api import core, l3, misc, quotas, secgroups, tags
+from pocketstack.services.network.api import core, l3, misc, quotas, rbac, secgroups, tags
 
 R = Route
 
@@ -103,6 +103,11 @@ ROUTES: list[Route] = [
         "/v2.0/floatingips",
         "floatingip_id",
         (l3.list_floatingips, l3.create_floatingip, l3.show_floatingip, l3.update_floatingip, l3.delete_floatingip),
+    ),
+    *_collection(
+        "/v2.0/rbac-policies",
+        "rbac_policy_id",
+        (rbac.list_policies, rbac.create_policy, rbac.show_policy, rbac.update_policy, rbac.delete_policy),
     ),
     R("GET", "/v2.0/floatingip_pools", misc.list_floatingip_pools),
     R("GET", "/v2.0/availability_zones", misc.list_availability_zones),

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
-from pocketstack.services.network import ipam, quotas
+from pocketstack.services.network import ipam, quotas, rbac
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import neutron
@@ -54,7 +54,7 @@ r = m.security_group_rules
 d = m.default_security_groups
 
 _DEFAULT_ID = sa.select(d.c.security_group_id).where(d.c.project_id == sa.bindparam("project"))
-GROUPS = Listing(g, special={"shared": lambda vals: sa.false() if True in vals else sa.true()})
+GROUPS = Listing(g)
 RULES = Listing(
     r,
     special={
@@ -73,7 +73,10 @@ RULES = Listing(
 
 
 def groups_visible_to(caller: Caller) -> ColumnElement[bool] | None:
-    return None if caller.is_admin else g.c.project_id == caller.project_id
+    """Own groups and the groups shared with the caller's project or everyone (RBAC)."""
+    if caller.is_admin:
+        return None
+    return sa.or_(g.c.project_id == caller.project_id, rbac.granted("security_group", g.c.id, caller.project_id))
 
 
 def rules_visible_to(caller: Caller) -> ColumnElement[bool] | None:
@@ -234,10 +237,12 @@ class SecurityGroups:
             raise neutron("SecurityGroupNotFound", id=group_id)
         return row
 
-    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+    def expand(self, conn: Connection, rows: list[Row], caller: Caller | None = None) -> list[Row]:
+        """Groups with their rules, tags, default flag and ``shared`` as the caller reads it."""
         if not rows:
             return rows
         group_ids = [x["id"] for x in rows]
+        shared = rbac.shared_with(conn, "security_group", group_ids, caller.project_id if caller else None)
         rules: dict[str, list[Row]] = {i: [] for i in group_ids}
         for rule in self.expand_rules(
             conn, many(conn, sa.select(r).where(r.c.security_group_id.in_(group_ids)).order_by(r.c.created_at, r.c.id))
@@ -247,7 +252,11 @@ class SecurityGroups:
         defaults = {
             sid for (sid,) in conn.execute(sa.select(d.c.security_group_id).where(d.c.security_group_id.in_(group_ids)))
         }
-        return [{**x, "rules": rules[x["id"]], "tags": tags[x["id"]], "is_default": x["id"] in defaults} for x in rows]
+        return [
+            {**x, "rules": rules[x["id"]], "tags": tags[x["id"]], "is_default": x["id"] in defaults,
+             "shared": x["id"] in shared}
+            for x in rows
+        ]  # fmt: skip
 
     def expand_rules(self, conn: Connection, rows: list[Row]) -> list[Row]:
         if not rows:
@@ -265,16 +274,22 @@ class SecurityGroups:
 
     def get(self, caller: Caller, group_id: str) -> Row:
         with self.db.read() as conn:
-            return self.expand(conn, [self.row(conn, caller, group_id)])[0]
+            return self.expand(conn, [self.row(conn, caller, group_id)], caller)[0]
 
     def search(self, caller: Caller, filters: dict[str, list[Any]], **kw: Any) -> list[Row]:
         project = (filters.get("project_id") or [caller.project_id])[0]
         self.ensure_default_now(project)
+        filters = dict(filters)
+        extra = list(kw.pop("extra", ()))
+        if "shared" in filters:
+            extra.append(rbac.shared_filter("security_group", g.c.id, caller, filters.pop("shared")))
         with self.db.read() as conn:
             marker = kw.pop("marker", None)
             marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
-            rows = list_page(conn, GROUPS, scope=groups_visible_to(caller), filters=filters, marker=marker_row, **kw)
-            return self.expand(conn, rows)
+            rows = list_page(
+                conn, GROUPS, scope=groups_visible_to(caller), filters=filters, extra=extra, marker=marker_row, **kw
+            )
+            return self.expand(conn, rows, caller)
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         project_id = body["project_id"]
@@ -285,7 +300,7 @@ class SecurityGroups:
                 conn, project_id, body.get("name") or "", body.get("description") or "", body.get("stateful", True),
                 default=False,
             )  # fmt: skip
-            return self.expand(conn, [self.row(conn, Caller.system(), group_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), group_id)], caller)[0]
 
     def update(self, caller: Caller, group_id: str, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
@@ -295,7 +310,7 @@ class SecurityGroups:
             if row["name"] == "default" and "name" in body:
                 raise neutron("SecurityGroupCannotUpdateDefault")
             bump(conn, g, group_id, **{k: body[k] for k in ("name", "description", "stateful") if k in body})
-            return self.expand(conn, [self.row(conn, Caller.system(), group_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), group_id)], caller)[0]
 
     @staticmethod
     def _in_use(conn: Connection, group_id: str) -> bool:
@@ -311,6 +326,7 @@ class SecurityGroups:
                 raise neutron("SecurityGroupCannotRemoveDefault")
             conn.execute(r.delete().where(sa.or_(r.c.security_group_id == group_id, r.c.remote_group_id == group_id)))
             conn.execute(d.delete().where(d.c.security_group_id == group_id))
+            rbac.remove(conn, "security_group", group_id)
             delete_tags(conn, group_id)
             conn.execute(g.delete().where(g.c.id == group_id))
 
@@ -403,7 +419,8 @@ class SecurityGroups:
         if not group_ids:
             return []
         rows = many(conn, sa.select(g.c.id, g.c.project_id, g.c.stateful).where(g.c.id.in_(group_ids)))
-        valid = {x["id"] for x in rows if caller.is_admin or x["project_id"] == project_id}
+        shared = rbac.shared_with(conn, "security_group", [x["id"] for x in rows], project_id)
+        valid = {x["id"] for x in rows if caller.is_admin or x["project_id"] == project_id or x["id"] in shared}
         missing = [i for i in group_ids if i not in valid]
         if missing:
             raise neutron("SecurityGroupNotFound", id=", ".join(missing))

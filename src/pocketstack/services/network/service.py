@@ -10,6 +10,7 @@ from pocketstack.services.network.compute import ComputeContract
 from pocketstack.services.network.floatingips import FloatingIPs
 from pocketstack.services.network.networks import Networks
 from pocketstack.services.network.ports import Ports
+from pocketstack.services.network.rbac import RbacPolicies
 from pocketstack.services.network.routers import Routers
 from pocketstack.services.network.secgroups import SecurityGroups
 from pocketstack.services.network.subnetpools import SubnetPools
@@ -34,3 +35,4 @@ class NetworkService(ComputeContract):
         self.secgroups = SecurityGroups(self)
         self.routers = Routers(self)
         self.floatingips = FloatingIPs(self)
+        self.rbac = RbacPolicies(self)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
-from pocketstack.services.network import ipam, quotas
+from pocketstack.services.network import ipam, quotas, rbac
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import invalid_input, neutron
@@ -37,9 +37,10 @@ LISTING = Listing(t)
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool] | None:
+    """Own pools and the pools shared with the caller's project or everyone (RBAC)."""
     if caller.is_admin:
         return None
-    return sa.or_(t.c.project_id == caller.project_id, t.c.shared.is_(True))
+    return sa.or_(t.c.project_id == caller.project_id, rbac.granted("subnetpool", t.c.id, caller.project_id))
 
 
 def compact(prefixes: list[str]) -> list[str]:
@@ -66,19 +67,28 @@ class SubnetPools:
             raise neutron("SubnetPoolNotFound", subnetpool_id=pool_id)
         return row
 
-    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+    def expand(self, conn: Connection, rows: list[Row], caller: Caller | None = None) -> list[Row]:
+        """Rows with tags; ``shared`` as the caller reads it."""
         tags = tags_for(conn, [r["id"] for r in rows])
-        return [{**r, "tags": tags[r["id"]]} for r in rows]
+        shared = rbac.shared_with(conn, "subnetpool", [r["id"] for r in rows], caller.project_id if caller else None)
+        return [{**r, "tags": tags[r["id"]], "shared": r["id"] in shared} for r in rows]
 
     def get(self, caller: Caller, pool_id: str) -> Row:
         with self.db.read() as conn:
-            return self.expand(conn, [self.row(conn, caller, pool_id)])[0]
+            return self.expand(conn, [self.row(conn, caller, pool_id)], caller)[0]
 
     def search(self, caller: Caller, **kw: Any) -> list[Row]:
+        filters = dict(kw.pop("filters", None) or {})
+        extra = list(kw.pop("extra", ()))
+        if "shared" in filters:
+            extra.append(rbac.shared_filter("subnetpool", t.c.id, caller, filters.pop("shared")))
         with self.db.read() as conn:
             marker = kw.pop("marker", None)
             marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
-            return self.expand(conn, list_page(conn, LISTING, scope=visible_to(caller), marker=marker_row, **kw))
+            rows = list_page(
+                conn, LISTING, scope=visible_to(caller), filters=filters, extra=extra, marker=marker_row, **kw
+            )
+            return self.expand(conn, rows, caller)
 
     def default_for(self, conn: Connection, caller: Caller, version: int) -> str | None:
         stmt = sa.select(t.c.id).where(t.c.is_default.is_(True), t.c.ip_version == version)
@@ -167,7 +177,9 @@ class SubnetPools:
                     **new_standard(body.get("description")),
                 )
             )
-            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)])[0]
+            if body.get("shared"):
+                rbac.add(conn, object_type="subnetpool", object_id=pool_id, project_id=body["project_id"])
+            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
 
     def update(self, caller: Caller, pool_id: str, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
@@ -194,7 +206,7 @@ class SubnetPools:
                     self._check_default(conn, row["ip_version"], except_id=pool_id)
                 values["is_default"] = body["is_default"]
             bump(conn, t, pool_id, **values)
-            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
 
     def delete(self, caller: Caller, pool_id: str) -> None:
         with self.db.write() as conn:
@@ -203,6 +215,7 @@ class SubnetPools:
             if conn.execute(sa.select(s.c.id).where(s.c.subnetpool_id == pool_id)).first() is not None:
                 raise neutron("SubnetPoolInUse", subnet_pool_id=pool_id, reason="Subnet pool has existing allocations")
             delete_tags(conn, pool_id)
+            rbac.remove(conn, "subnetpool", pool_id)
             conn.execute(t.delete().where(t.c.id == pool_id))
 
     def change_prefixes(self, caller: Caller, pool_id: str, prefixes: list[str], add: bool) -> Row:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
-from pocketstack.services.network import ipam, quotas
+from pocketstack.services.network import ipam, quotas, rbac
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import bad_request, invalid_input, neutron
@@ -43,20 +43,22 @@ n = m.networks
 LISTING = Listing(
     t,
     special={
-        "shared": lambda vals: t.c.network_id.in_(sa.select(n.c.id).where(n.c.shared.in_(vals))),
         "router:external": lambda vals: t.c.network_id.in_(sa.select(n.c.id).where(n.c.external.in_(vals))),
     },
 )
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool] | None:
-    """Own subnets, and the subnets of networks the caller owns or that are shared or external."""
+    """Own subnets, and the subnets of networks the caller owns or that are shared with it
+    (as shared or external networks)."""
     if caller.is_admin:
         return None
-    networks = sa.select(n.c.id).where(
-        sa.or_(n.c.project_id == caller.project_id, n.c.shared.is_(True), n.c.external.is_(True))
+    owned = sa.select(n.c.id).where(n.c.project_id == caller.project_id)
+    return sa.or_(
+        t.c.project_id == caller.project_id,
+        t.c.network_id.in_(owned),
+        rbac.granted("network", t.c.network_id, caller.project_id, (rbac.SHARED, rbac.EXTERNAL)),
     )
-    return sa.or_(t.c.project_id == caller.project_id, t.c.network_id.in_(networks))
 
 
 class Subnets:
@@ -76,11 +78,13 @@ class Subnets:
             raise neutron("SubnetNotFound", subnet_id=subnet_id)
         return row
 
-    def expand(self, conn: Connection, rows: list[Row]) -> list[Row]:
+    def expand(self, conn: Connection, rows: list[Row], caller: Caller | None = None) -> list[Row]:
+        """Rows with tags and their network's facts (``shared`` as the caller reads it)."""
         if not rows:
             return rows
         tags = tags_for(conn, [r["id"] for r in rows])
         nets = self.svc.networks.by_ids(conn, [r["network_id"] for r in rows])
+        shared = rbac.shared_with(conn, "network", nets, caller.project_id if caller else None)
         out = []
         for r in rows:
             net = nets.get(r["network_id"]) or {}
@@ -88,7 +92,7 @@ class Subnets:
                 {
                     **r,
                     "tags": tags[r["id"]],
-                    "shared": bool(net.get("shared")),
+                    "shared": r["network_id"] in shared,
                     "router:external": bool(net.get("external")),
                     "network_project_id": net.get("project_id"),
                 }
@@ -97,14 +101,20 @@ class Subnets:
 
     def get(self, caller: Caller, subnet_id: str) -> Row:
         with self.db.read() as conn:
-            return self.expand(conn, [self.row(conn, caller, subnet_id)])[0]
+            return self.expand(conn, [self.row(conn, caller, subnet_id)], caller)[0]
 
     def search(self, caller: Caller, **kw: Any) -> list[Row]:
+        filters = dict(kw.pop("filters", None) or {})
+        extra = list(kw.pop("extra", ()))
+        if "shared" in filters:
+            extra.append(rbac.shared_filter("network", t.c.network_id, caller, filters.pop("shared")))
         with self.db.read() as conn:
             marker = kw.pop("marker", None)
             marker_row = self.row(conn, caller, marker) if marker and kw.get("limit") else None
-            rows = list_page(conn, LISTING, scope=visible_to(caller), marker=marker_row, **kw)
-            return self.expand(conn, rows)
+            rows = list_page(
+                conn, LISTING, scope=visible_to(caller), filters=filters, extra=extra, marker=marker_row, **kw
+            )
+            return self.expand(conn, rows, caller)
 
     def on_network(self, conn: Connection, network_id: str) -> list[Row]:
         return [
@@ -119,12 +129,12 @@ class Subnets:
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
             subnet_id = self.create_in(conn, caller, body)
-            return self.expand(conn, [self.row(conn, Caller.system(), subnet_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), subnet_id)], caller)[0]
 
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
         with self.db.write() as conn:
             created = [self.create_in(conn, caller, body) for body in bodies]
-            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created])
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
     def create_in(self, conn: Connection, caller: Caller, s: dict[str, Any]) -> str:
         cidr: Any = s.get("cidr")
@@ -272,7 +282,7 @@ class Subnets:
             if "gateway_ip" in body:
                 values["gateway_ip"] = gateway
             bump(conn, t, subnet_id, **values)
-            return self.expand(conn, [self.row(conn, Caller.system(), subnet_id)])[0]
+            return self.expand(conn, [self.row(conn, Caller.system(), subnet_id)], caller)[0]
 
     # -- deleting -------------------------------------------------------------------------------
 

@@ -147,7 +147,7 @@ def security_group(row: Row) -> dict[str, Any]:
         **_owner(row),
         "security_group_rules": [security_group_rule(r) for r in row["rules"]],
         "stateful": bool(row["stateful"]),
-        "shared": False,
+        "shared": bool(row.get("shared")),
         "tags": list(row["tags"]),
         **_std(row),
     }
@@ -226,6 +226,17 @@ def subnetpool(row: Row) -> dict[str, Any]:
         "default_quota": row["default_quota"],
         "tags": list(row["tags"]),
         **_std(row),
+    }
+
+
+def rbac_policy(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        **_owner(row),
+        "object_type": row["object_type"],
+        "object_id": row["object_id"],
+        "target_tenant": row["target_project"],
+        "action": row["action"],
     }
 
 

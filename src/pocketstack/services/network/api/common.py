@@ -61,6 +61,7 @@ class Spec:
     manager: str  # attribute of NetworkService
     view: View
     target: Target = own_target
+    paginated: bool = True  # False: limit/marker ignored, no links (allow_pagination=False)
 
     @property
     def name(self) -> str:
@@ -109,7 +110,7 @@ def render_list(req: ApiRequest, spec: Spec, rows: Sequence[Row], collection: st
     fields = attrs.fields_param(req.query)
     key = collection or spec.resource.collection
     body: dict[str, Any] = {key: [select(v, hidden, fields) for v, _ in items]}
-    links = pagination_links(req, key, body[key], [str(v["id"]) for v, _ in items])
+    links = pagination_links(req, key, body[key], [str(v["id"]) for v, _ in items]) if spec.paginated else []
     if links:
         body[f"{key}_links"] = links
     return Reply(200, body)

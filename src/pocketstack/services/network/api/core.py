@@ -62,7 +62,7 @@ def delete_network(req: ApiRequest) -> Reply:
 def _parent_target(req: ApiRequest, item: dict[str, Any]) -> dict[str, Any]:
     """The create target of a subnet/port: the request plus its network's owner and sharing;
     a project that neither owns nor shares the network is told it does not exist."""
-    net = svc(req).networks.brief(item["network_id"])
+    net = svc(req).networks.brief(item["network_id"], caller(req))
     return {
         **item,
         "network:project_id": net["project_id"],
