@@ -1,7 +1,7 @@
 """initial volume schema
 
 Revision ID: 3fcff35c1308
-Revises: 
+Revises:
 Create Date: 2026-11-26 23:02:17.829592
 """
 
