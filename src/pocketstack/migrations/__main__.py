@@ -12,7 +12,7 @@ import tempfile
 import sqlalchemy as sa
 from alembic import command
 
-from pocketstack.migrations import BRANCHES, HERE, _config, branch_metadata, upgrade
+from pocketstack.migrations import BRANCHES, HERE, _config, branch_metadata, upgrade_stepwise
 
 
 def main(argv: list[str]) -> int:
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> int:
     branch, message = argv[1], argv[2]
     with tempfile.TemporaryDirectory() as tmp:
         engine = sa.create_engine(f"sqlite:///{tmp}/scratch.db")
-        upgrade(engine)
+        upgrade_stepwise(engine)  # the history, not the models: the diff is what is new
         with engine.begin() as conn:
             cfg = _config(conn)
             cfg.attributes["target_metadata"] = branch_metadata(branch)
