@@ -126,9 +126,16 @@ class Attachments:
         tag: str | None,
         delete_on_termination: bool,
         request_id: str,
+        multiattach_ok: bool = False,
     ) -> dict[str, Any]:
         bdm = self.svc.volumes.attach(
-            ctx, inst, volume_id, device=device, tag=tag, delete_on_termination=delete_on_termination
+            ctx,
+            inst,
+            volume_id,
+            device=device,
+            tag=tag,
+            delete_on_termination=delete_on_termination,
+            multiattach_ok=multiattach_ok,
         )
         self._record(ctx, inst, "attach_volume", request_id)
         return bdm

@@ -97,6 +97,7 @@ class CreateRequest:
     auto_disk_config: bool = False
     trusted_certs: list[str] | None = None
     files: list[tuple[str, str]] = field(default_factory=list)  # personality (path, base64 contents)
+    multiattach_ok: bool = False  # 2.60: multiattach volumes may be attached
 
 
 @dataclass
@@ -543,7 +544,7 @@ class Creator:
                 host=inst["host"],
                 security_groups=groups,
             )
-            self.svc.volumes.provision_boot(ctx, inst)
+            self.svc.volumes.provision_boot(ctx, inst, multiattach_ok=req.multiattach_ok)
 
     def _undo(self, ctx: RequestContext, server_ids: list[str]) -> None:
         """Remove every trace of servers whose create failed after they were written."""

@@ -17,6 +17,7 @@ from pocketstack.core import timeutils
 from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import ApiError, BadRequest, NotFound
 from pocketstack.services.compute.models import block_device_mappings as bdm_table
+from pocketstack.services.compute.models import instances
 
 if TYPE_CHECKING:
     from pocketstack.services.compute.service import ComputeService
@@ -61,8 +62,9 @@ class Volumes:
 
     # -- boot from volume -------------------------------------------------------------
 
-    def provision_boot(self, ctx: RequestContext, inst: dict[str, Any]) -> None:
-        """Create and attach the volumes a new server's BDMs ask for."""
+    def provision_boot(self, ctx: RequestContext, inst: dict[str, Any], *, multiattach_ok: bool = True) -> None:
+        """Create and attach the volumes a new server's BDMs ask for (a multiattach volume
+        only from microversion 2.60)."""
         cinder = self._cinder()
         for bdm in self.bdms(inst["uuid"]):
             if bdm["destination_type"] != "volume":
@@ -78,7 +80,14 @@ class Volumes:
                 volume = self._get_for_bdm(ctx, volume_id)
                 if bdm["boot_index"] == 0 and str(volume.get("bootable", "false")).lower() != "true":
                     raise BadRequest(f"Block Device {volume_id} is not bootable.", kind="InvalidBDMVolumeNotBootable")
-                if volume.get("status") != "available":
+                if volume.get("multiattach") and not multiattach_ok:
+                    raise BadRequest(
+                        "Multiattach volumes are only supported starting with compute API version 2.60.",
+                        kind="MultiattachNotSupportedOldMicroversion",
+                    )
+                if volume.get("status") != "available" and not (
+                    volume.get("multiattach") and volume.get("status") == "in-use"
+                ):
                     raise BadRequest(
                         f"Invalid volume: volume '{volume_id}' status must be 'available'. "
                         f"Currently in '{volume.get('status')}'",
@@ -163,6 +172,29 @@ class Volumes:
 
     # -- os-volume_attachments -------------------------------------------------------------
 
+    def _check_not_attached(self, inst: dict[str, Any], volume: dict[str, Any]) -> None:
+        """Nova's _check_volume_already_attached: a volume that is not multiattach may have
+        no attachment on any live server; none may be attached twice to one server."""
+        with self.db.read() as conn:
+            holders = [
+                r[0]
+                for r in conn.execute(
+                    sa.select(bdm_table.c.instance_uuid)
+                    .join(instances, instances.c.uuid == bdm_table.c.instance_uuid)
+                    .where(bdm_table.c.volume_id == volume["id"], instances.c.deleted.is_(False))
+                    .order_by(bdm_table.c.id)
+                )
+            ]
+        if not holders:
+            return
+        if not volume.get("multiattach"):
+            raise BadRequest(
+                f"Invalid volume: volume {volume['id']} is already attached to instances: {' '.join(holders)}",
+                kind="InvalidVolume",
+            )
+        if inst["uuid"] in holders:
+            raise BadRequest(f"Invalid volume: volume {volume['id']} already attached", kind="InvalidVolume")
+
     def attach(
         self,
         ctx: RequestContext,
@@ -172,14 +204,29 @@ class Volumes:
         device: str | None,
         tag: str | None,
         delete_on_termination: bool,
+        multiattach_ok: bool = False,
     ) -> dict[str, Any]:
         cinder = self._cinder()
         if cinder is None:
             raise NotFound(f"Volume {volume_id} could not be found.", kind="VolumeNotFound")
         volume = self.svc.integration.get_volume(ctx, volume_id)
-        for bdm in self.bdms(inst["uuid"]):
-            if bdm["volume_id"] == volume_id:
-                raise BadRequest(f"Invalid volume: volume {volume_id} already attached", kind="InvalidVolume")
+        self._check_not_attached(inst, volume)
+        if inst["vm_state"] == "shelved_offloaded":
+            if tag:
+                raise BadRequest(
+                    "Tagged volume attachment is not supported for shelved-offloaded instances.",
+                    kind="VolumeTaggedAttachToShelvedNotSupported",
+                )
+            if volume.get("multiattach"):
+                raise BadRequest(
+                    "Attaching multiattach volumes is not supported for shelved-offloaded instances.",
+                    kind="MultiattachToShelvedNotSupported",
+                )
+        if volume.get("multiattach") and not multiattach_ok:
+            raise BadRequest(
+                "Multiattach volumes are only supported starting with compute API version 2.60.",
+                kind="MultiattachNotSupportedOldMicroversion",
+            )
         device = device or self.next_device(inst["uuid"])
         if volume.get("status") not in ("available", "in-use") or (
             volume.get("status") == "in-use" and not volume.get("multiattach")

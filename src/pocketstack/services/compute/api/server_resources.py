@@ -469,6 +469,7 @@ def create_volume_attachment(req: ApiRequest) -> Reply:
         tag=body.get("tag"),
         delete_on_termination=as_bool(body.get("delete_on_termination", False)),
         request_id=req.request_id,
+        multiattach_ok=v(req, "2.60"),
     )
     if v(req, "2.101"):
         return Reply(202)

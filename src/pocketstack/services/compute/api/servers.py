@@ -317,6 +317,7 @@ def create_server(req: ApiRequest) -> Reply:
     cr.trusted_certs = server.get("trusted_image_certificates")
     cr.tags = server.get("tags") or [] if v(req, "2.52") else []
     cr.files = [(f["path"], f["contents"]) for f in server.get("personality") or []]
+    cr.multiattach_ok = v(req, "2.60")
     groups = server.get("security_groups")
     if groups is not None:
         cr.security_groups = sorted({g["name"] for g in groups if g.get("name")})
