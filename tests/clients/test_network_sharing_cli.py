@@ -103,3 +103,35 @@ def test_share_security_group_and_subnet_pool(server: Server) -> None:
     _ok(server, "network", "delete", net["id"], cloud=ALT)
     _ok(server, "security", "group", "delete", group["id"])
     _ok(server, "subnet", "pool", "delete", pool["id"])
+
+
+def test_auto_allocated_topology(server: Server) -> None:
+    project = _os(server, "project", "create", _name("auto-topo"), cloud=ADMIN)["id"]
+    check = server.openstack(
+        "network", "auto", "allocated", "topology", "create", "--project", project, "--check-resources", cloud=ADMIN
+    )
+    assert "dry_run" in check
+    topo = _os(server, "network", "auto", "allocated", "topology", "create", "--project", project, cloud=ADMIN)
+    assert topo["project_id"] == project
+    net = _os(server, "network", "show", topo["id"], cloud=ADMIN)
+    assert net["name"] == "auto_allocated_network" and len(net["subnets"]) == 2
+    again = _os(server, "network", "auto", "allocated", "topology", "create", "--project", project, cloud=ADMIN)
+    assert again["id"] == topo["id"]
+    routers = _os(server, "router", "list", "--project", project, cloud=ADMIN)
+    assert [r["Name"] for r in routers] == ["auto_allocated_router"]
+    _ok(server, "network", "auto", "allocated", "topology", "delete", "--project", project, cloud=ADMIN)
+    assert _os(server, "network", "list", "--project", project, cloud=ADMIN) == []
+    assert _os(server, "router", "list", "--project", project, cloud=ADMIN) == []
+    _ok(server, "project", "delete", project, cloud=ADMIN)
+
+
+def test_devstack_pools_and_default_external_network(server: Server) -> None:
+    pools = {p["Name"]: p for p in _os(server, "subnet", "pool", "list", "--long")}
+    assert {"shared-default-subnetpool-v4", "shared-default-subnetpool-v6"} <= set(pools)
+    v4 = _os(server, "subnet", "pool", "show", "shared-default-subnetpool-v4")
+    assert v4["prefixes"] == ["10.0.0.0/22"] and v4["is_default"] is True and v4["default_prefixlen"] == 26
+    public = _os(server, "network", "show", "public", cloud=ADMIN)
+    assert public["is_default"] is True
+    # a member builds its own topology from the pools (the demo project has one already: private)
+    mine = _os(server, "network", "auto", "allocated", "topology", "create", "--check-resources")
+    assert mine is not None

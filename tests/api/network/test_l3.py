@@ -23,8 +23,9 @@ def test_router_gateway_and_interface(member: Neutron) -> None:
     router = member.router(external_gateway_info={"network_id": public["id"]})
     gw = router["external_gateway_info"]
     assert gw["network_id"] == public["id"] and gw["enable_snat"] is True
-    (ext_ip,) = gw["external_fixed_ips"]
-    assert ext_ip["ip_address"].startswith("172.24.4.")
+    # an address from each of public's subnets: IPv4 and (DevStack's ipv6-public-subnet) IPv6
+    ext_v4, ext_v6 = sorted(gw["external_fixed_ips"], key=lambda f: ":" in f["ip_address"])
+    assert ext_v4["ip_address"].startswith("172.24.4.") and ext_v6["ip_address"].startswith("2001:db8::")
     info = member.put(f"/routers/{router['id']}/add_router_interface", {"subnet_id": sub["id"]}).json()
     assert set(info) == {"id", "tenant_id", "project_id", "port_id", "network_id", "subnet_id", "subnet_ids"}
     port = member.get(f"/ports/{info['port_id']}").json()["port"]

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pocketstack.core.context import RequestContext
-from pocketstack.core.errors import BadRequest, Conflict, NotFound
+from pocketstack.core.errors import ApiError, BadRequest, Conflict, NotFound
 from pocketstack.services.network import ipam, rbac, views
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
@@ -26,6 +26,7 @@ from pocketstack.services.network.store import Row, many
 if TYPE_CHECKING:
     from pocketstack.core.db import Database
     from pocketstack.services.network.access import Access
+    from pocketstack.services.network.auto_allocate import AutoAllocator
     from pocketstack.services.network.networks import Networks
     from pocketstack.services.network.ports import Ports
     from pocketstack.services.network.secgroups import SecurityGroups
@@ -38,6 +39,7 @@ class ComputeContract:
 
     db: Database
     access: Access
+    auto_allocator: AutoAllocator
     networks: Networks
     ports: Ports
     secgroups: SecurityGroups
@@ -56,28 +58,55 @@ class ComputeContract:
         }
         return [views.port(rows[i]) for i in ids if i in rows]
 
-    def _auto_network(self, conn: Connection, caller: Caller) -> Row:
-        """The one network a server gets when none is named (Nova: NetworkAmbiguous otherwise)."""
+    def _available_networks(self, conn: Connection, caller: Caller, ready_only: bool) -> list[Row]:
+        """Nova's ``_get_available_networks``: the project's own networks that are not shared
+        with it, and the networks shared with it (external networks left out); with
+        ``ready_only`` (auto-allocation) only those whose admin_state_up is true."""
         n = m.networks
-        rows = many(
-            conn,
-            sa.select(n)
-            .where(
-                n.c.external.is_(False),
-                sa.or_(n.c.project_id == caller.project_id, rbac.granted("network", n.c.id, caller.project_id)),
-            )
-            .order_by(n.c.created_at),
-        )
-        if not rows:
-            raise NotFound(
-                f"Unable to automatically allocate a network for project {caller.project_id}",
-                kind="UnableToAutoAllocateNetwork",
-            )
+        shared = rbac.granted("network", n.c.id, caller.project_id)
+        own = sa.and_(n.c.project_id == caller.project_id, sa.not_(shared))
+        if ready_only:
+            own = sa.and_(own, n.c.admin_state_up.is_(True))
+        stmt = sa.select(n).where(n.c.external.is_(False), sa.or_(own, shared)).order_by(n.c.created_at)
+        return many(conn, stmt)
+
+    def _auto_network(self, conn: Connection, caller: Caller, project_id: str | None = None,
+                      auto_allocate: bool = False) -> Row:  # fmt: skip
+        """The one network a server gets when none is named (NetworkAmbiguous when there are
+        several); with ``auto_allocate`` (Nova's ``networks: "auto"``) a project without one
+        gets Neutron's auto-allocated topology, as Nova asks for it."""
+        rows = self._available_networks(conn, caller, ready_only=auto_allocate)
         if len(rows) > 1:
             raise Conflict(
                 "Multiple possible networks found, use a Network ID to be more specific.", kind="NetworkAmbiguous"
             )
-        return rows[0]
+        if rows:
+            return rows[0]
+        project = project_id or caller.project_id or ""
+        if auto_allocate:
+            try:
+                network_id = self.auto_allocator.network_in(conn, caller, project)
+            except ApiError as exc:
+                if exc.kind != "AutoAllocationFailure":
+                    raise
+            else:
+                return self.networks.row(conn, Caller.system(), network_id)
+        raise NotFound(
+            f"Unable to automatically allocate a network for project {project}", kind="UnableToAutoAllocateNetwork"
+        )
+
+    def can_auto_allocate(self, ctx: RequestContext | None, *, project_id: str) -> bool:
+        """Nova's API check of ``networks: "auto"``: a network is there, or the topology can be
+        built (Neutron's dry run)."""
+        caller = self._caller(ctx)
+        with self.db.read() as conn:
+            if self._available_networks(conn, caller, ready_only=True):
+                return True
+            try:
+                self.auto_allocator.requirements(conn, caller)
+            except ApiError:
+                return False
+        return True
 
     def _check_create_port(self, conn: Connection, ctx: RequestContext | None, net: Row, project_id: str) -> None:
         if ctx is None:
@@ -151,15 +180,21 @@ class ComputeContract:
         requests: Any,
         host: str,
         security_groups: Iterable[str] | None = None,
+        auto_allocate: bool = False,
     ) -> list[dict[str, Any]]:
-        """Ports for a new server (Nova's ``networks`` request), created or bound, all or none."""
+        """Ports for a new server (Nova's ``networks`` request), created or bound, all or none.
+
+        ``"auto"`` or nothing: the one network the project has (NetworkAmbiguous when there
+        are several); when it has none, Neutron's auto-allocated topology if
+        ``auto_allocate`` (``networks: "auto"``, 2.37+), else UnableToAutoAllocateNetwork."""
         if requests == "none":
             return []
         caller = self._caller(ctx)
         with self.db.write() as conn:
             groups = self._groups(conn, project_id, security_groups)
             if requests in ("auto", None) or requests == []:
-                requests = [{"uuid": self._auto_network(conn, caller)["id"]}]
+                wanted = auto_allocate and requests == "auto"
+                requests = [{"uuid": self._auto_network(conn, caller, project_id, auto_allocate=wanted)["id"]}]
             port_ids: list[str] = []
             for request in requests:
                 if request.get("port"):

@@ -260,6 +260,9 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
         400,
         "Only allowed to update rules for one security profile at a time",
     ),
+    # auto-allocated-topology
+    "AutoAllocationFailure": (409, "Deployment error: %(reason)s."),
+    "DefaultExternalNetworkExists": (409, "A default external network already exists: %(net_id)s."),
     # rbac-policies
     "RbacPolicyNotFound": (404, "RBAC policy of type %(object_type)s with ID %(id)s not found"),
     "RbacPolicyInUse": (

@@ -16,6 +16,11 @@ EXTENSIONS: dict[str, tuple[str, str, str]] = {
         "Provides allowed address pairs",
         "2013-07-23T10:00:00-00:00",
     ),
+    "auto-allocated-topology": (
+        "Auto Allocated Topology Services",
+        "Auto Allocated Topology Services.",
+        "2016-01-01T00:00:00-00:00",
+    ),
     "availability_zone": (
         "Availability Zone",
         "The availability zone extension.",

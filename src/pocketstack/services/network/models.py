@@ -274,3 +274,12 @@ rbac_policies = sa.Table(
     sa.Index("ix_network_rbac_target", "object_type", "target_project", "action"),
     sa.Index("ix_network_rbac_project", "project_id", "id"),
 )
+
+# The network and router Neutron built for a project (auto-allocated-topology).
+auto_allocated_topologies = sa.Table(
+    "network_auto_allocated_topologies",
+    metadata,
+    sa.Column("project_id", PROJECT, primary_key=True),
+    sa.Column("network_id", ID, sa.ForeignKey("network_networks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("router_id", ID, sa.ForeignKey("network_routers.id", ondelete="SET NULL"), nullable=True),
+)

@@ -182,7 +182,20 @@ class Networks:
             rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id)
         if body.get("router:external"):
             rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id, action=rbac.EXTERNAL)
+            if body.get("is_default"):
+                self._set_default(conn, network_id, True)
         return network_id
+
+    @staticmethod
+    def _set_default(conn: Connection, network_id: str, is_default: bool) -> None:
+        """``is_default`` of an external network (auto-allocated-topology): one default at most."""
+        if is_default:
+            other = conn.execute(
+                sa.select(t.c.id).where(t.c.is_default.is_(True), t.c.external.is_(True), t.c.id != network_id)
+            ).scalar()
+            if other is not None:
+                raise neutron("DefaultExternalNetworkExists", net_id=other)
+        conn.execute(t.update().where(t.c.id == network_id).values(is_default=is_default))
 
     def _segment(self, conn: Connection, body: dict[str, Any]) -> tuple[str, str | None, int | None]:
         kind = body.get("provider:network_type")
@@ -277,6 +290,9 @@ class Networks:
                 self._set_shared(conn, row, bool(body["shared"]))
             if "router:external" in body and bool(body["router:external"]) != bool(row["external"]):
                 self.set_external_flag(conn, network_id, bool(body["router:external"]), allow_all=True)
+            external = row["external"] or body.get("router:external")
+            if is_set(body.get("is_default")) and external and bool(body["is_default"]) != bool(row["is_default"]):
+                self._set_default(conn, network_id, bool(body["is_default"]))
             bump(conn, t, network_id, **values)
             return self.expand(conn, [self.row(conn, Caller.system(), network_id)], caller)[0]
 

@@ -96,6 +96,16 @@ NETWORK = Resource(
         Attr("availability_zone_hints", post=True, default=[], validate=v.availability_zone_hints, sort=True),
         Attr("dns_domain", post=True, put=True, default="", convert=v.lower, validate=v.dns_domain, arg=255),
         Attr("l2_adjacency"),
+        Attr(
+            "is_default",
+            post=True,
+            put=True,
+            default=False,
+            convert=v.to_boolean,
+            filter=True,
+            enforce_policy=True,
+            required_by_policy=True,
+        ),
         *standard_attrs(),
     ],
 )

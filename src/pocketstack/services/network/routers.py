@@ -133,40 +133,69 @@ class Routers:
 
     def update(self, caller: Caller, router_id: str, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
-            row = self.row(conn, caller, router_id)
-            values: dict[str, Any] = {k: body[k] for k in ("name", "description", "admin_state_up") if k in body}
-            for key in ("distributed", "ha"):
-                if is_set(body.get(key)):
-                    values[key] = bool(body[key])
-            if "external_gateway_info" in body:
-                self._set_gateway(conn, caller, row, body["external_gateway_info"])
-            if "routes" in body:
-                routes = list(body["routes"] or [])
-                self._validate_routes(conn, row["id"], routes)
-                values["routes"] = routes
-            bump(conn, t, router_id, **values)
+            self.update_in(conn, caller, router_id, body)
             return self.expand(conn, [self.row(conn, Caller.system(), router_id)])[0]
+
+    def update_in(self, conn: Connection, caller: Caller, router_id: str, body: dict[str, Any]) -> None:
+        row = self.row(conn, caller, router_id)
+        values: dict[str, Any] = {k: body[k] for k in ("name", "description", "admin_state_up") if k in body}
+        for key in ("distributed", "ha"):
+            if is_set(body.get(key)):
+                values[key] = bool(body[key])
+        if "external_gateway_info" in body:
+            self._set_gateway(conn, caller, row, body["external_gateway_info"])
+        if "routes" in body:
+            routes = list(body["routes"] or [])
+            self._validate_routes(conn, row["id"], routes)
+            values["routes"] = routes
+        bump(conn, t, router_id, **values)
+
+    def add_gateway_addresses(self, conn: Connection, subnet: Row) -> None:
+        """A new subnet on an external network gives the router gateways there an address
+        from it (upstream's ``update_router_gw_ports``): IPv6 subnets (IPv4 ones only when
+        their service types name gateways), unless the port already has a stateful address
+        of that version."""
+        types = subnet["service_types"] or []
+        if subnet["ip_version"] == 4 and not any(x in ("", GW_OWNER) for x in types):
+            return
+        gateways = many(conn, sa.select(p).where(p.c.network_id == subnet["network_id"], p.c.device_owner == GW_OWNER))
+        for port in gateways:
+            held = port_ips.current(conn, port["id"])
+            auto = {s["id"] for s in self.svc.subnets.on_network(conn, subnet["network_id"]) if ipam.is_auto_address(s)}
+            stateful = [f for f in held if f["subnet_id"] not in auto]
+            if len(stateful) > 1:
+                continue
+            if len(stateful) == 1 and ipam.addr(stateful[0]["ip_address"]).version == subnet["ip_version"]:
+                continue
+            groups = port_ips.requests_for(
+                conn, network_id=port["network_id"], device_owner=GW_OWNER, mac=port["mac_address"],
+                fixed_ips=[{"subnet_id": subnet["id"]}],
+            )  # fmt: skip
+            port_ips.allocate(conn, port_id=port["id"], network_id=port["network_id"], groups=groups)
+            bump(conn, p, port["id"])
 
     def delete(self, caller: Caller, router_id: str) -> None:
         with self.db.write() as conn:
-            row = self.row(conn, caller, router_id)
-            attached = [x["id"] for x in self.interfaces(conn, router_id)]
-            if attached:
-                raise neutron(
-                    "RouterInUse", router_id=router_id, reason="has ports still attached: " + ", ".join(attached)
-                )
-            f = m.floatingips
-            if conn.execute(sa.select(f.c.id).where(f.c.router_id == router_id)).first() is not None:
-                raise neutron(
-                    "RouterExternalGatewayInUseByFloatingIp", router_id=router_id, net_id=self._gw_network(conn, row)
-                )
-            if row["gw_port_id"]:
-                gw = row["gw_port_id"]
-                conn.execute(t.update().where(t.c.id == router_id).values(gw_port_id=None))
-                self.svc.ports.delete_in(conn, self.svc.ports.row(conn, Caller.system(), gw))
-            delete_tags(conn, router_id)
-            conn.execute(rp.delete().where(rp.c.router_id == router_id))
-            conn.execute(t.delete().where(t.c.id == router_id))
+            self.delete_in(conn, self.row(conn, caller, router_id))
+
+    def delete_in(self, conn: Connection, row: Row) -> None:
+        """Delete a router that has no interfaces left (RouterInUse otherwise) with its gateway."""
+        router_id = row["id"]
+        attached = [x["id"] for x in self.interfaces(conn, router_id)]
+        if attached:
+            raise neutron("RouterInUse", router_id=router_id, reason="has ports still attached: " + ", ".join(attached))
+        f = m.floatingips
+        if conn.execute(sa.select(f.c.id).where(f.c.router_id == router_id)).first() is not None:
+            raise neutron(
+                "RouterExternalGatewayInUseByFloatingIp", router_id=router_id, net_id=self._gw_network(conn, row)
+            )
+        if row["gw_port_id"]:
+            gw = row["gw_port_id"]
+            conn.execute(t.update().where(t.c.id == router_id).values(gw_port_id=None))
+            self.svc.ports.delete_in(conn, self.svc.ports.row(conn, Caller.system(), gw))
+        delete_tags(conn, router_id)
+        conn.execute(rp.delete().where(rp.c.router_id == router_id))
+        conn.execute(t.delete().where(t.c.id == router_id))
 
     # -- gateway ----------------------------------------------------------------------------------
 
@@ -328,30 +357,35 @@ class Routers:
         }
 
     def remove_interface(self, caller: Caller, router_id: str, info: dict[str, Any]) -> dict[str, Any]:
-        by_port, by_subnet = self.validate_interface_info(info, removal=True)
         with self.db.write() as conn:
-            router = self.row(conn, caller, router_id)
-            ports = {x["id"]: x for x in self.interfaces(conn, router_id)}
-            if by_port:
-                port = ports.get(info["port_id"])
-                if port is None:
-                    raise neutron("RouterInterfaceNotFound", router_id=router_id, port_id=info["port_id"])
-                subnet_ids = [ip["subnet_id"] for ip in port["fixed_ips"]]
-                if by_subnet and info["subnet_id"] not in subnet_ids:
-                    raise neutron("SubnetMismatchForPort", port_id=port["id"], subnet_id=info["subnet_id"])
-            else:
-                self.svc.subnets.row(conn, caller, info["subnet_id"])
-                port = next((x for x in ports.values() if any(ip["subnet_id"] == info["subnet_id"]
-                                                               for ip in x["fixed_ips"])), None)  # fmt: skip
-                if port is None:
-                    raise neutron("RouterInterfaceNotFoundForSubnet", router_id=router_id, subnet_id=info["subnet_id"])
-                subnet_ids = [ip["subnet_id"] for ip in port["fixed_ips"]]
-            for sid in subnet_ids:
-                self._check_in_use(conn, router, sid)
-            result = self._interface_info(conn, router, port["id"])
-            self.svc.ports.delete_in(conn, self.svc.ports.row(conn, Caller.system(), port["id"]))
-            bump(conn, t, router_id)
-            return result
+            return self.remove_interface_in(conn, caller, router_id, info)
+
+    def remove_interface_in(
+        self, conn: Connection, caller: Caller, router_id: str, info: dict[str, Any]
+    ) -> dict[str, Any]:
+        by_port, by_subnet = self.validate_interface_info(info, removal=True)
+        router = self.row(conn, caller, router_id)
+        ports = {x["id"]: x for x in self.interfaces(conn, router_id)}
+        if by_port:
+            port = ports.get(info["port_id"])
+            if port is None:
+                raise neutron("RouterInterfaceNotFound", router_id=router_id, port_id=info["port_id"])
+            subnet_ids = [ip["subnet_id"] for ip in port["fixed_ips"]]
+            if by_subnet and info["subnet_id"] not in subnet_ids:
+                raise neutron("SubnetMismatchForPort", port_id=port["id"], subnet_id=info["subnet_id"])
+        else:
+            self.svc.subnets.row(conn, caller, info["subnet_id"])
+            port = next((x for x in ports.values() if any(ip["subnet_id"] == info["subnet_id"]
+                                                           for ip in x["fixed_ips"])), None)  # fmt: skip
+            if port is None:
+                raise neutron("RouterInterfaceNotFoundForSubnet", router_id=router_id, subnet_id=info["subnet_id"])
+            subnet_ids = [ip["subnet_id"] for ip in port["fixed_ips"]]
+        for sid in subnet_ids:
+            self._check_in_use(conn, router, sid)
+        result = self._interface_info(conn, router, port["id"])
+        self.svc.ports.delete_in(conn, self.svc.ports.row(conn, Caller.system(), port["id"]))
+        bump(conn, t, router_id)
+        return result
 
     def _check_in_use(self, conn: Connection, router: Row, subnet_id: str) -> None:
         subnet = one(conn, sa.select(m.subnets).where(m.subnets.c.id == subnet_id))

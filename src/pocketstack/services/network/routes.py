@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Handler, Route
 from pocketstack.core.validation import Schema
-from pocketstack.services.network.api import core, l3, misc, quotas, rbac, secgroups, tags
+from pocketstack.services.network.api import auto_allocate, core, l3, misc, quotas, rbac, secgroups, tags
 
 R = Route
 
@@ -109,6 +109,8 @@ ROUTES: list[Route] = [
         "rbac_policy_id",
         (rbac.list_policies, rbac.create_policy, rbac.show_policy, rbac.update_policy, rbac.delete_policy),
     ),
+    R("GET", "/v2.0/auto-allocated-topology/{project_id}", auto_allocate.show_topology),
+    R("DELETE", "/v2.0/auto-allocated-topology/{project_id}", auto_allocate.delete_topology, status=204),
     R("GET", "/v2.0/floatingip_pools", misc.list_floatingip_pools),
     R("GET", "/v2.0/availability_zones", misc.list_availability_zones),
     R("GET", "/v2.0/agents", misc.list_agents),

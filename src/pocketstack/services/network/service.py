@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pocketstack.core.timeutils import utcnow
 from pocketstack.services.network.access import Access
+from pocketstack.services.network.auto_allocate import AutoAllocator
 from pocketstack.services.network.compute import ComputeContract
 from pocketstack.services.network.floatingips import FloatingIPs
 from pocketstack.services.network.networks import Networks
@@ -36,3 +37,4 @@ class NetworkService(ComputeContract):
         self.routers = Routers(self)
         self.floatingips = FloatingIPs(self)
         self.rbac = RbacPolicies(self)
+        self.auto_allocator = AutoAllocator(self)

@@ -149,37 +149,41 @@ class SubnetPools:
             )
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+        with self.db.write() as conn:
+            pool_id = self.create_in(conn, body)
+            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
+
+    def create_in(self, conn: Connection, body: dict[str, Any]) -> str:
         if not body["prefixes"]:
             raise neutron("EmptySubnetPoolPrefixList")
         prefixes = compact(body["prefixes"])
         version = ipam.net(prefixes[0]).version
         low, high, default = self._bounds(body, version)
-        with self.db.write() as conn:
-            if body.get("is_default"):
-                self._check_default(conn, version)
-            quotas.check(conn, body["project_id"], {"subnetpool": 1})
-            pool_id = ids.uuid_id()
-            quota = body.get("default_quota")
-            conn.execute(
-                t.insert().values(
-                    id=pool_id,
-                    project_id=body["project_id"],
-                    name=body["name"],
-                    ip_version=version,
-                    default_prefixlen=default,
-                    min_prefixlen=low,
-                    max_prefixlen=high,
-                    shared=bool(body.get("shared")),
-                    is_default=bool(body.get("is_default")),
-                    default_quota=quota if is_set(quota) else None,
-                    address_scope_id=None,
-                    prefixes=prefixes,
-                    **new_standard(body.get("description")),
-                )
+        if body.get("is_default"):
+            self._check_default(conn, version)
+        quotas.check(conn, body["project_id"], {"subnetpool": 1})
+        pool_id = ids.uuid_id()
+        quota = body.get("default_quota")
+        conn.execute(
+            t.insert().values(
+                id=pool_id,
+                project_id=body["project_id"],
+                name=body["name"],
+                ip_version=version,
+                default_prefixlen=default,
+                min_prefixlen=low,
+                max_prefixlen=high,
+                shared=bool(body.get("shared")),
+                is_default=bool(body.get("is_default")),
+                default_quota=quota if is_set(quota) else None,
+                address_scope_id=None,
+                prefixes=prefixes,
+                **new_standard(body.get("description")),
             )
-            if body.get("shared"):
-                rbac.add(conn, object_type="subnetpool", object_id=pool_id, project_id=body["project_id"])
-            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
+        )
+        if body.get("shared"):
+            rbac.add(conn, object_type="subnetpool", object_id=pool_id, project_id=body["project_id"])
+        return pool_id
 
     def update(self, caller: Caller, pool_id: str, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:

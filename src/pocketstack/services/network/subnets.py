@@ -209,6 +209,8 @@ class Subnets:
         )
         bump(conn, n, net["id"])
         row = self.row(conn, Caller.system(), subnet_id)
+        if net["external"]:
+            self.svc.routers.add_gateway_addresses(conn, row)
         if ipam.is_auto_address(row):
             self._add_auto_addresses(conn, row)
         return subnet_id

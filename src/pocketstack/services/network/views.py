@@ -48,6 +48,8 @@ def network(row: Row) -> dict[str, Any]:
         "provider:segmentation_id": row["segmentation_id"],
         "tags": list(row["tags"]),
         **_std(row),
+        # auto-allocated-topology: external networks say whether they are the default one
+        **({"is_default": bool(row["is_default"])} if row["external"] else {}),
     }
 
 
