@@ -17,11 +17,14 @@ URLS = {
     "security_groups": "security-groups",
     "security_group_rules": "security-group-rules",
     "rbac_policies": "rbac-policies",
+    "policies": "qos/policies",
 }
+# QoS policies and rules are the admin's (or a project manager's)
+ADMIN_ONLY = ("policies", "bandwidth_limit_rules", "dscp_marking_rules", "minimum_bandwidth_rules")
 
 
 @pytest.fixture(scope="module")
-def bases(member: Neutron) -> dict[str, tuple[dict[str, Any], str]]:
+def bases(member: Neutron, admin: Neutron) -> dict[str, tuple[dict[str, Any], str]]:
     """A valid create body and an existing resource id, per collection."""
     net, sub = member.network_with_subnet("10.210.0.0/24")
     port = member.port(net["id"])
@@ -32,7 +35,19 @@ def bases(member: Neutron) -> dict[str, tuple[dict[str, Any], str]]:
     fip = member.create("floatingips", "floatingip", floating_network_id=member.public()["id"])
     share = {"object_type": "network", "object_id": net["id"], "action": "access_as_shared"}
     policy = member.create("rbac-policies", "rbac_policy", **share, target_tenant=uuid.uuid4().hex)
+    qos = admin.create("qos/policies", "policy", name="fuzz")
+    qos_rules = {}
+    for kind, attrs in (("bandwidth_limit", {"max_kbps": 10}), ("dscp_marking", {"dscp_mark": 8}),
+                        ("minimum_bandwidth", {"min_kbps": 1})):  # fmt: skip
+        made = admin.post(f"/qos/policies/{qos['id']}/{kind}_rules", {f"{kind}_rule": attrs}).json()[f"{kind}_rule"]
+        URLS[f"{kind}_rules"] = f"qos/policies/{qos['id']}/{kind}_rules"
+        qos_rules[f"{kind}_rules"] = (attrs, made["id"])
+    trunk_port = member.port(net["id"])
+    trunk = member.create("trunks", "trunk", port_id=member.port(net["id"])["id"])
     return {
+        **qos_rules,
+        "policies": ({"name": "fuzz2"}, qos["id"]),
+        "trunks": ({"port_id": trunk_port["id"]}, trunk["id"]),
         "networks": ({"name": "fuzz"}, net["id"]),
         "subnets": ({"network_id": net["id"], "cidr": "10.212.0.0/24", "ip_version": 4}, sub["id"]),
         "ports": ({"network_id": net["id"]}, port["id"]),
@@ -52,7 +67,10 @@ def _check(resp: Any, where: str) -> None:
 
 
 @pytest.mark.parametrize("collection", sorted(RESOURCES))
-def test_odd_values_on_create_and_update(member: Neutron, bases: dict[str, Any], collection: str) -> None:
+def test_odd_values_on_create_and_update(
+    member: Neutron, admin: Neutron, bases: dict[str, Any], collection: str
+) -> None:
+    client = admin if collection in ADMIN_ONLY else member
     resource = RESOURCES[collection]
     base, existing = bases[collection]
     url = "/" + URLS.get(collection, collection)
@@ -60,17 +78,18 @@ def test_odd_values_on_create_and_update(member: Neutron, bases: dict[str, Any],
         for value in ODD:
             if attr.post:
                 body = {resource.name: {**base, attr.name: value}}
-                resp = member.post(url, body)
+                resp = client.post(url, body)
                 _check(resp, f"POST {url} {attr.name}={value!r}")
                 if resp.status_code == 201:  # accepted: don't let it pile up (quotas)
-                    member.delete(f"{url}/{resp.json()[resource.name]['id']}")
+                    client.delete(f"{url}/{resp.json()[resource.name]['id']}")
             if attr.put:
-                resp = member.put(f"{url}/{existing}", {resource.name: {attr.name: value}})
+                resp = client.put(f"{url}/{existing}", {resource.name: {attr.name: value}})
                 _check(resp, f"PUT {url} {attr.name}={value!r}")
 
 
 @pytest.mark.parametrize("collection", sorted(RESOURCES))
-def test_odd_bodies(member: Neutron, bases: dict[str, Any], collection: str) -> None:
+def test_odd_bodies(member: Neutron, admin: Neutron, bases: dict[str, Any], collection: str) -> None:
+    client = admin if collection in ADMIN_ONLY else member
     resource = RESOURCES[collection]
     _base, existing = bases[collection]
     url = "/" + URLS.get(collection, collection)
@@ -85,8 +104,8 @@ def test_odd_bodies(member: Neutron, bases: dict[str, Any], collection: str) -> 
         {resource.collection: [None]},
         {resource.collection: [[]]},
     ):
-        _check(member.post(url, body), f"POST {url} {body!r}")
-        _check(member.put(f"{url}/{existing}", body), f"PUT {url} {body!r}")
+        _check(client.post(url, body), f"POST {url} {body!r}")
+        _check(client.put(f"{url}/{existing}", body), f"PUT {url} {body!r}")
 
 
 @pytest.mark.parametrize(
@@ -137,6 +156,8 @@ def test_odd_action_bodies(member: Neutron, admin: Neutron, bases: dict[str, Any
             f"/networks/{net}/tags",
             f"/subnetpools/{pool}/add_prefixes",
             f"/subnetpools/{pool}/remove_prefixes",
+            f"/trunks/{bases['trunks'][1]}/add_subports",
+            f"/trunks/{bases['trunks'][1]}/remove_subports",
         ):
             _check(member.put(path, body), f"PUT {path} {body!r}")
         _check(member.post(f"/networks/{net}/tags", body), f"POST tags {body!r}")

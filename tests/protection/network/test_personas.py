@@ -74,6 +74,9 @@ def world(server: Server) -> World:
         alt = next(p for p in httpx.get(f"{server.url}/v3/projects", headers={"X-Auth-Token": admin}).json()["projects"]
                    if p["name"] == "alt_demo")  # fmt: skip
         shared = make("/networks", "network", name=f"persona-shared-{uuid.uuid4().hex[:6]}")
+        trunk = make("/trunks", "trunk", port_id=make("/ports", "port", network_id=net))
+        qos_body = {"policy": {"name": "persona-qos", "project_id": demo["id"]}}
+        qos = c.post(N + "/qos/policies", json=qos_body, headers={"X-Auth-Token": admin}).json()["policy"]["id"]
         rbac = make("/rbac-policies", "rbac_policy", object_type="network", object_id=shared,
                     action="access_as_shared", target_tenant=alt["id"])  # fmt: skip
     res = {
@@ -90,6 +93,8 @@ def world(server: Server) -> World:
         "alt_project": alt["id"],
         "shared": shared,
         "rbac": rbac,
+        "trunk": trunk,
+        "qos": qos,
     }
     return World(server, tokens, res)
 
@@ -166,6 +171,14 @@ CASES: list[tuple[str, str, Any, dict[str, int]]] = [
         _row(201, 201, 403, 400, 401, 400),
     ),
     ("GET", "/networks/{shared}", None, _row(200, 200, 200, 200, 401, 404)),
+    ("GET", "/trunks/{trunk}", None, _row(200, 200, 200, 404, 401, 404)),
+    ("PUT", "/trunks/{trunk}", {"trunk": {"description": "x"}}, _row(200, 200, 403, 404, 401, 404)),
+    ("GET", "/trunks/{trunk}/get_subports", None, _row(200, 200, 200, 404, 401, 404)),
+    ("GET", "/qos/policies/{qos}", None, _row(200, 200, 200, 404, 401, 404)),
+    ("PUT", "/qos/policies/{qos}", {"policy": {"description": "x"}}, _row(200, 403, 403, 404, 401, 404)),
+    ("POST", "/qos/policies", {"policy": {"name": "persona"}}, _row(201, 403, 403, 403, 401, 400)),
+    ("GET", "/qos/rule-types", None, _row(200, 200, 200, 200, 401, 200)),
+    ("GET", "/auto-allocated-topology/{project}?fields=dry-run", None, _row(200, 200, 200, 403, 401, 404)),
 ]
 
 _subnet_counter = iter(range(70, 250))

@@ -263,6 +263,47 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
     # auto-allocated-topology
     "AutoAllocationFailure": (409, "Deployment error: %(reason)s."),
     "DefaultExternalNetworkExists": (409, "A default external network already exists: %(net_id)s."),
+    # qos
+    "QosPolicyNotFound": (404, "QoS policy %(policy_id)s could not be found."),
+    "QosRuleNotFound": (404, "QoS rule %(rule_id)s for policy %(policy_id)s could not be found."),
+    "QoSPolicyDefaultAlreadyExists": (409, "A default QoS policy exists for project %(project_id)s."),
+    "QosPolicyInUse": (409, "QoS Policy %(policy_id)s is used by %(object_type)s %(object_id)s."),
+    "QosRuleNotSupported": (409, "Rule %(rule_type)s is not supported by port %(port_id)s"),
+    "QoSRuleParameterConflict": (
+        409,
+        "Unable to add the rule with value %(rule_value)s to the policy %(policy_id)s as the existing rule of "
+        "type %(existing_rule)s has value %(existing_value)s.",
+    ),
+    "QoSRulesConflict": (
+        409,
+        "Rule %(new_rule_type)s conflicts with rule %(rule_id)s which already exists in QoS Policy %(policy_id)s.",
+    ),
+    "PolicyRemoveAuthorizationError": (
+        403,
+        "Failed to remove provided policy %(policy_id)s because you are not authorized.",
+    ),
+    # trunks
+    "TrunkPortInUse": (409, "Port %(port_id)s is in use by another trunk."),
+    "TrunkNotFound": (404, "Trunk %(trunk_id)s could not be found."),
+    "SubPortNotFound": (404, "SubPort %(port_id)s on trunk %(trunk_id)s could not be found."),
+    "DuplicateSubPort": (
+        409,
+        "segmentation_type %(segmentation_type)s and segmentation_id %(segmentation_id)s already in use on trunk "
+        "%(trunk_id)s.",
+    ),
+    "ParentPortInUse": (409, "Port %(port_id)s is currently in use and is not eligible for use as a parent port."),
+    "SubPortMtuGreaterThanTrunkPortMtu": (
+        409,
+        "MTU %(port_mtu)s of subport %(port_id)s cannot be greater than MTU %(trunk_mtu)s of trunk %(trunk_id)s.",
+    ),
+    "PortInUseAsTrunkParent": (409, "Port %(port_id)s is currently a parent port for trunk %(trunk_id)s."),
+    "PortInUseAsSubPort": (409, "Port %(port_id)s is currently a subport for trunk %(trunk_id)s."),
+    "TrunkInUse": (409, "Trunk %(trunk_id)s is currently in use."),
+    "TrunkDisabled": (409, "Trunk %(trunk_id)s is currently disabled."),
+    "TrunkInErrorState": (
+        409,
+        "Trunk %(trunk_id)s is in error state. Attempt to resolve the error condition before proceeding.",
+    ),
     # rbac-policies
     "RbacPolicyNotFound": (404, "RBAC policy of type %(object_type)s with ID %(id)s not found"),
     "RbacPolicyInUse": (

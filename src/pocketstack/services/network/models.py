@@ -283,3 +283,81 @@ auto_allocated_topologies = sa.Table(
     sa.Column("network_id", ID, sa.ForeignKey("network_networks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("router_id", ID, sa.ForeignKey("network_routers.id", ondelete="SET NULL"), nullable=True),
 )
+
+# QoS (qos): policies, their rules (one table, ``type`` tells bandwidth_limit,
+# dscp_marking and minimum_bandwidth apart), a project's default policy, and the
+# policies bound to ports and networks.
+qos_policies = sa.Table(
+    "network_qos_policies",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("project_id", PROJECT, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False, default=""),
+    # the wildcard access_as_shared entry, kept in step by the RBAC code
+    sa.Column("shared", sa.Boolean, nullable=False, default=False),
+    *_standard(),
+    sa.Index("ix_network_qos_policies_project", "project_id", "id"),
+)
+
+qos_rules = sa.Table(
+    "network_qos_rules",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("qos_policy_id", ID, sa.ForeignKey("network_qos_policies.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("direction", sa.String(16), nullable=True),
+    sa.Column("max_kbps", sa.Integer, nullable=True),
+    sa.Column("max_burst_kbps", sa.Integer, nullable=True),
+    sa.Column("min_kbps", sa.Integer, nullable=True),
+    sa.Column("dscp_mark", sa.Integer, nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Index("ix_network_qos_rules_policy", "qos_policy_id", "type"),
+)
+
+qos_default_policies = sa.Table(
+    "network_qos_default_policies",
+    metadata,
+    sa.Column("project_id", PROJECT, primary_key=True),
+    sa.Column("qos_policy_id", ID, sa.ForeignKey("network_qos_policies.id", ondelete="CASCADE"), nullable=False),
+)
+
+qos_port_bindings = sa.Table(
+    "network_qos_port_bindings",
+    metadata,
+    sa.Column("port_id", ID, sa.ForeignKey("network_ports.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("policy_id", ID, sa.ForeignKey("network_qos_policies.id"), nullable=False),
+    sa.Index("ix_network_qos_port_bindings_policy", "policy_id"),
+)
+
+qos_network_bindings = sa.Table(
+    "network_qos_network_bindings",
+    metadata,
+    sa.Column("network_id", ID, sa.ForeignKey("network_networks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("policy_id", ID, sa.ForeignKey("network_qos_policies.id"), nullable=False),
+    sa.Index("ix_network_qos_network_bindings_policy", "policy_id"),
+)
+
+# Trunks (trunk): a parent port carrying subports told apart by VLAN.
+trunks = sa.Table(
+    "network_trunks",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("project_id", PROJECT, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False, default=""),
+    sa.Column("admin_state_up", sa.Boolean, nullable=False, default=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("port_id", ID, sa.ForeignKey("network_ports.id"), nullable=False, unique=True),
+    *_standard(),
+    sa.Index("ix_network_trunks_project", "project_id", "id"),
+)
+
+trunk_subports = sa.Table(
+    "network_trunk_subports",
+    metadata,
+    sa.Column("port_id", ID, sa.ForeignKey("network_ports.id"), primary_key=True),
+    sa.Column("trunk_id", ID, sa.ForeignKey("network_trunks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("segmentation_type", sa.String(32), nullable=False),
+    sa.Column("segmentation_id", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.UniqueConstraint("trunk_id", "segmentation_type", "segmentation_id", name="uq_network_trunk_subport_segment"),
+)

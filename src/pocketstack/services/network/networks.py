@@ -89,6 +89,7 @@ class Networks:
             return rows
         net_ids = [r["id"] for r in rows]
         shared = rbac.shared_with(conn, "network", net_ids, caller.project_id if caller else None)
+        qos = self.svc.qos.network_policies(conn, net_ids)
         subnets: dict[str, list[str]] = {i: [] for i in net_ids}
         s = m.subnets
         for sid, nid in conn.execute(
@@ -96,7 +97,11 @@ class Networks:
         ):
             subnets[nid].append(sid)
         tags = tags_for(conn, net_ids)
-        return [{**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]], "shared": r["id"] in shared} for r in rows]
+        return [
+            {**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]], "shared": r["id"] in shared,
+             "qos_policy_id": qos.get(r["id"])}
+            for r in rows
+        ]  # fmt: skip
 
     def get(self, caller: Caller, network_id: str) -> Row:
         with self.db.read() as conn:
@@ -134,7 +139,7 @@ class Networks:
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
-            network_id = self.create_in(conn, body)
+            network_id = self.create_in(conn, body, caller)
             return self.expand(conn, [self.row(conn, Caller.system(), network_id)], caller)[0]
 
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
@@ -142,10 +147,10 @@ class Networks:
         for body in bodies:
             self.svc.secgroups.ensure_default_now(body["project_id"])
         with self.db.write() as conn:
-            created = [self.create_in(conn, body) for body in bodies]
+            created = [self.create_in(conn, body, caller) for body in bodies]
             return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
-    def create_in(self, conn: Connection, body: dict[str, Any]) -> str:
+    def create_in(self, conn: Connection, body: dict[str, Any], caller: Caller | None = None) -> str:
         project_id = body["project_id"]
         quotas.check(conn, project_id, {"network": 1})
         network_id = ids.uuid_id()
@@ -184,6 +189,8 @@ class Networks:
             rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id, action=rbac.EXTERNAL)
             if body.get("is_default"):
                 self._set_default(conn, network_id, True)
+        net = {"id": network_id, "project_id": project_id}
+        self.svc.qos.bind_network(conn, caller or Caller.system(), net, body.get("qos_policy_id"), creating=True)
         return network_id
 
     @staticmethod
@@ -288,6 +295,8 @@ class Networks:
                 values["mtu"] = self._mtu(row["network_type"] or TENANT_NETWORK_TYPE, body["mtu"])
             if "shared" in body:
                 self._set_shared(conn, row, bool(body["shared"]))
+            if "qos_policy_id" in body:
+                self.svc.qos.bind_network(conn, caller, row, body["qos_policy_id"], creating=False)
             if "router:external" in body and bool(body["router:external"]) != bool(row["external"]):
                 self.set_external_flag(conn, network_id, bool(body["router:external"]), allow_all=True)
             external = row["external"] or body.get("router:external")

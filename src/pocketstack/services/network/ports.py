@@ -155,6 +155,9 @@ class Ports:
         tags = tags_for(conn, port_ids)
         nets = self.svc.networks.by_ids(conn, [x["network_id"] for x in rows])
         shared = rbac.shared_with(conn, "network", nets, caller.project_id if caller else None)
+        qos_ports = self.svc.qos.port_policies(conn, port_ids)
+        trunks = self.svc.trunks.details_for_ports(conn, port_ids)
+        qos_nets = self.svc.qos.network_policies(conn, nets)
         out = []
         for x in rows:
             net = nets.get(x["network_id"]) or {}
@@ -166,6 +169,9 @@ class Ports:
                     "tags": tags[x["id"]],
                     "network_project_id": net.get("project_id"),
                     "network_shared": x["network_id"] in shared,
+                    "qos_policy_id": qos_ports.get(x["id"]),
+                    "qos_network_policy_id": qos_nets.get(x["network_id"]),
+                    "trunk_details": trunks.get(x["id"]),
                 }
             )
         return out
@@ -262,6 +268,9 @@ class Ports:
         )
         if body.get("tags"):
             set_tags(conn, "ports", port_id, body["tags"])
+        if body.get("qos_policy_id"):
+            port = {"id": port_id, "project_id": project_id, "binding_vnic_type": vnic}
+            self.svc.qos.bind_port(conn, caller, port, body["qos_policy_id"], creating=True)
         return port_id
 
     def _apply_groups(
@@ -368,6 +377,9 @@ class Ports:
             self._apply_groups(conn, caller, port_id, row["project_id"], owner, psec, fixed, wanted)
         elif "port_security_enabled" in body and psec and not current_groups and not owner.startswith("network:"):
             self._apply_groups(conn, caller, port_id, row["project_id"], owner, psec, fixed, None)
+        if "qos_policy_id" in body:
+            self.svc.qos.bind_port(conn, caller, {**row, **values}, body["qos_policy_id"], creating=False)
+        self.svc.trunks.parent_changed(conn, row, values)
         bump(conn, t, port_id, **values)
 
     # -- deleting ---------------------------------------------------------------------------------
@@ -391,6 +403,7 @@ class Ports:
             raise neutron("ServicePortInUse", port_id=row["id"], reason=f"has device owner {owner}")
 
     def delete_in(self, conn: Connection, row: Row) -> None:
+        self.svc.trunks.check_port_deletion(conn, row["id"])
         f = m.floatingips
         fips = [fid for (fid,) in conn.execute(sa.select(f.c.id).where(f.c.fixed_port_id == row["id"]))]
         for fid in fips:

@@ -8,6 +8,7 @@ from typing import Any
 from pocketstack.services.network import rbac
 from pocketstack.services.network import validators as v
 from pocketstack.services.network.attributes import (
+    NO_DEFAULT,
     NOT_SPECIFIED,
     Attr,
     Resource,
@@ -96,6 +97,7 @@ NETWORK = Resource(
         Attr("availability_zone_hints", post=True, default=[], validate=v.availability_zone_hints, sort=True),
         Attr("dns_domain", post=True, put=True, default="", convert=v.lower, validate=v.dns_domain, arg=255),
         Attr("l2_adjacency"),
+        Attr("qos_policy_id", post=True, put=True, default=None, validate=v.uuid_or_none, enforce_policy=True),
         Attr(
             "is_default",
             post=True,
@@ -316,6 +318,9 @@ PORT = Resource(
         Attr("dns_domain", post=True, put=True, default="", convert=v.lower, validate=v.dns_domain, arg=255),
         Attr("ip_allocation", filter=True, sort=True),
         boolean("propagate_uplink_status", True, put=False),
+        Attr("qos_policy_id", post=True, put=True, default=None, validate=v.uuid_or_none, enforce_policy=True),
+        Attr("qos_network_policy_id"),
+        Attr("trunk_details", default=NOT_SPECIFIED, enforce_policy=True, required_by_policy=True),
         *[a for a in standard_attrs() if a.name != "tags"],
         Attr(
             "tags",
@@ -568,7 +573,136 @@ RBAC_POLICY = Resource(
     ],
 )
 
+# -- QoS ---------------------------------------------------------------------------------
+
+DB_INTEGER_MAX = 2147483647
+DIRECTIONS = ("ingress", "egress")
+DSCP_MARKS = (0, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40, 44, 46, 48, 56)
+
+QOS_POLICY = Resource(
+    "policy",
+    "policies",
+    [
+        id_attr(),
+        name_attr(),
+        boolean("shared", False, filter=True),
+        *project_attrs(),
+        Attr("rules"),
+        boolean("is_default", False, filter=True),
+        *standard_attrs(),
+    ],
+)
+
+
+def _kbps(name: str, *, post: bool = True, default: Any = NO_DEFAULT) -> Attr:
+    return Attr(name, post=post, put=True, default=default, convert=v.to_int, validate=v.range_,
+                arg=(0, DB_INTEGER_MAX), filter=True, sort=True)  # fmt: skip
+
+
+def _direction(*, post: bool = True, valid: tuple[str, ...] = DIRECTIONS) -> Attr:
+    return Attr("direction", post=post, put=True, default="egress", validate=v.values, arg=valid, filter=True,
+                sort=True)  # fmt: skip
+
+
+def _dscp(*, post: bool = True) -> Attr:
+    return Attr("dscp_mark", post=post, put=True, convert=v.to_int, validate=v.values, arg=DSCP_MARKS, filter=True,
+                sort=True)  # fmt: skip
+
+
+def _rule_id() -> Attr:
+    return Attr("id", validate=v.uuid_, filter=True, sort=True)
+
+
+BANDWIDTH_LIMIT_RULE = Resource(
+    "bandwidth_limit_rule",
+    "bandwidth_limit_rules",
+    [_rule_id(), _kbps("max_kbps"), _kbps("max_burst_kbps", default=0), _direction()],
+)
+DSCP_MARKING_RULE = Resource("dscp_marking_rule", "dscp_marking_rules", [_rule_id(), _dscp()])
+MINIMUM_BANDWIDTH_RULE = Resource(
+    "minimum_bandwidth_rule", "minimum_bandwidth_rules", [_rule_id(), _kbps("min_kbps"), _direction()]
+)
+# qos-rules-alias: the same rules addressed without their policy (GET, PUT, DELETE)
+ALIAS_RULES = {
+    "bandwidth_limit": Resource(
+        "alias_bandwidth_limit_rule",
+        "alias_bandwidth_limit_rules",
+        [
+            _rule_id(),
+            _kbps("max_kbps", post=False),
+            _direction(post=False),
+            _kbps("max_burst_kbps", post=False, default=0),
+        ],
+    ),
+    "dscp_marking": Resource("alias_dscp_marking_rule", "alias_dscp_marking_rules", [_rule_id(), _dscp(post=False)]),
+    "minimum_bandwidth": Resource(
+        "alias_minimum_bandwidth_rule",
+        "alias_minimum_bandwidth_rules",
+        [_rule_id(), _kbps("min_kbps", post=False), _direction(post=False)],
+    ),
+}
+QOS_RULES = {
+    "bandwidth_limit": BANDWIDTH_LIMIT_RULE,
+    "dscp_marking": DSCP_MARKING_RULE,
+    "minimum_bandwidth": MINIMUM_BANDWIDTH_RULE,
+}
+
+# -- trunks --------------------------------------------------------------------------------
+
+
+def subports(data: Any, _arg: Any = None) -> str | None:
+    """``validate_subports``: a list of subport dicts, each with a unique port UUID and
+    segmentation details unique per type (``inherit`` takes the network's)."""
+    if not isinstance(data, list):
+        return f"Invalid data format for subports: '{data}' is not a list"
+    seen: set[str] = set()
+    segments: dict[str, set[str]] = {}
+    for sub in data:
+        if not isinstance(sub, dict):
+            return f"Invalid data format for subport: '{sub}' is not a dict"
+        if "port_id" not in sub:
+            return "A valid port UUID must be specified"
+        if v.uuid_(sub["port_id"]):
+            return f"Invalid UUID for subport: '{sub['port_id']}'"
+        if sub["port_id"] in seen:
+            return f"Non unique UUID for subport: '{sub['port_id']}'"
+        seen.add(sub["port_id"])
+        kind = sub.get("segmentation_type")
+        if kind == "inherit":
+            return None
+        seg_id = sub.get("segmentation_id")
+        if (not kind or seg_id is None) and len(sub) > 1:
+            return (
+                f"Invalid subport details '{sub}': missing segmentation information. Must specify both "
+                "segmentation_id and segmentation_type"
+            )
+        # keyed by their text: a value of the wrong kind is the trunk validator's to refuse
+        if repr(seg_id) in segments.get(repr(kind), set()):
+            return f"Segmentation ID '{seg_id}' for '{sub['port_id']}' is not unique"
+        if seg_id is not None:
+            segments.setdefault(repr(kind), set()).add(repr(seg_id))
+    return None
+
+
+TRUNK = Resource(
+    "trunk",
+    "trunks",
+    [
+        boolean("admin_state_up", filter=True, sort=True),
+        id_attr(),
+        name_attr(),
+        *project_attrs(),
+        Attr("port_id", post=True, validate=v.uuid_, required_by_policy=True, filter=True, sort=True),
+        Attr("status", filter=True, sort=True),
+        Attr("sub_ports", post=True, default=[], validate=subports, enforce_policy=True),
+        *standard_attrs(),
+    ],
+)
+
 RESOURCES: dict[str, Resource] = {
     r.collection: r
-    for r in (NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL, RBAC_POLICY)
-}
+    for r in (
+        NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL, RBAC_POLICY,
+        QOS_POLICY, BANDWIDTH_LIMIT_RULE, DSCP_MARKING_RULE, MINIMUM_BANDWIDTH_RULE, TRUNK,
+    )
+}  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Handler, Route
 from pocketstack.core.validation import Schema
-from pocketstack.services.network.api import auto_allocate, core, l3, misc, quotas, rbac, secgroups, tags
+from pocketstack.services.network.api import auto_allocate, core, l3, misc, qos, quotas, rbac, secgroups, tags, trunks
 
 R = Route
 
@@ -111,6 +111,35 @@ ROUTES: list[Route] = [
     ),
     R("GET", "/v2.0/auto-allocated-topology/{project_id}", auto_allocate.show_topology),
     R("DELETE", "/v2.0/auto-allocated-topology/{project_id}", auto_allocate.delete_topology, status=204),
+    *_collection(
+        "/v2.0/qos/policies",
+        "policy_id",
+        (qos.list_policies, qos.create_policy, qos.show_policy, qos.update_policy, qos.delete_policy),
+    ),
+    *[
+        route
+        for kind in qos.RULE_TYPES
+        for route in (
+            R("GET", f"/v2.0/qos/policies/{{policy_id}}/{kind}_rules", qos.list_rules),
+            R("POST", f"/v2.0/qos/policies/{{policy_id}}/{kind}_rules", qos.create_rule, body=NEUTRON_BODY, status=201),
+            R("GET", f"/v2.0/qos/policies/{{policy_id}}/{kind}_rules/{{rule_id}}", qos.show_rule),
+            R("PUT", f"/v2.0/qos/policies/{{policy_id}}/{kind}_rules/{{rule_id}}", qos.update_rule, body=NEUTRON_BODY),
+            R("DELETE", f"/v2.0/qos/policies/{{policy_id}}/{kind}_rules/{{rule_id}}", qos.delete_rule, status=204),
+            R("GET", f"/v2.0/qos/alias_{kind}_rules/{{rule_id}}", qos.show_rule),
+            R("PUT", f"/v2.0/qos/alias_{kind}_rules/{{rule_id}}", qos.update_rule, body=NEUTRON_BODY),
+            R("DELETE", f"/v2.0/qos/alias_{kind}_rules/{{rule_id}}", qos.delete_rule, status=204),
+        )
+    ],
+    R("GET", "/v2.0/qos/rule-types", qos.list_rule_types),
+    R("GET", "/v2.0/qos/rule-types/{rule_type}", qos.show_rule_type),
+    *_collection(
+        "/v2.0/trunks",
+        "trunk_id",
+        (trunks.list_trunks, trunks.create_trunk, trunks.show_trunk, trunks.update_trunk, trunks.delete_trunk),
+    ),
+    R("PUT", "/v2.0/trunks/{trunk_id}/add_subports", trunks.add_subports, body=NEUTRON_BODY),
+    R("PUT", "/v2.0/trunks/{trunk_id}/remove_subports", trunks.remove_subports, body=NEUTRON_BODY),
+    R("GET", "/v2.0/trunks/{trunk_id}/get_subports", trunks.get_subports),
     R("GET", "/v2.0/floatingip_pools", misc.list_floatingip_pools),
     R("GET", "/v2.0/availability_zones", misc.list_availability_zones),
     R("GET", "/v2.0/agents", misc.list_agents),
@@ -133,4 +162,6 @@ ROUTES: list[Route] = [
     *_tag_routes("routers", "router_id"),
     *_tag_routes("floatingips", "floatingip_id"),
     *_tag_routes("security-groups", "security_group_id"),
+    *_tag_routes("qos/policies", "policy_id"),
+    *_tag_routes("trunks", "trunk_id"),
 ]

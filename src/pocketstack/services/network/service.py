@@ -11,11 +11,13 @@ from pocketstack.services.network.compute import ComputeContract
 from pocketstack.services.network.floatingips import FloatingIPs
 from pocketstack.services.network.networks import Networks
 from pocketstack.services.network.ports import Ports
+from pocketstack.services.network.qos import QosPolicies
 from pocketstack.services.network.rbac import RbacPolicies
 from pocketstack.services.network.routers import Routers
 from pocketstack.services.network.secgroups import SecurityGroups
 from pocketstack.services.network.subnetpools import SubnetPools
 from pocketstack.services.network.subnets import Subnets
+from pocketstack.services.network.trunks import Trunks
 
 if TYPE_CHECKING:
     from pocketstack.core.cloud import Cloud
@@ -37,4 +39,6 @@ class NetworkService(ComputeContract):
         self.routers = Routers(self)
         self.floatingips = FloatingIPs(self)
         self.rbac = RbacPolicies(self)
+        self.qos = QosPolicies(self)
+        self.trunks = Trunks(self)
         self.auto_allocator = AutoAllocator(self)

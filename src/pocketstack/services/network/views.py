@@ -46,6 +46,7 @@ def network(row: Row) -> dict[str, Any]:
         "provider:network_type": row["network_type"],
         "provider:physical_network": row["physical_network"],
         "provider:segmentation_id": row["segmentation_id"],
+        "qos_policy_id": row.get("qos_policy_id"),
         "tags": list(row["tags"]),
         **_std(row),
         # auto-allocated-topology: external networks say whether they are the default one
@@ -117,6 +118,9 @@ def port(row: Row) -> dict[str, Any]:
         "dns_domain": row["dns_domain"],
         "ip_allocation": row["ip_allocation"],
         "propagate_uplink_status": bool(row["propagate_uplink_status"]),
+        "qos_policy_id": row.get("qos_policy_id"),
+        "qos_network_policy_id": row.get("qos_network_policy_id"),
+        **({"trunk_details": row["trunk_details"]} if row.get("trunk_details") else {}),
         "tags": list(row["tags"]),
         **_std(row),
     }
@@ -226,6 +230,55 @@ def subnetpool(row: Row) -> dict[str, Any]:
         "shared": bool(row["shared"]),
         "is_default": bool(row["is_default"]),
         "default_quota": row["default_quota"],
+        "tags": list(row["tags"]),
+        **_std(row),
+    }
+
+
+def qos_rule(row: Row, with_policy: bool = False) -> dict[str, Any]:
+    """A QoS rule as its own resource (``bandwidth_limit_rule``…), or as listed in its
+    policy's ``rules`` (``with_policy``: plus ``qos_policy_id`` and ``type``)."""
+    fields = {
+        "bandwidth_limit": ("max_kbps", "max_burst_kbps", "direction"),
+        "dscp_marking": ("dscp_mark",),
+        "minimum_bandwidth": ("min_kbps", "direction"),
+    }[row["type"]]
+    out = {"id": row["id"], **{k: row[k] for k in fields}}
+    if with_policy:
+        out.update(qos_policy_id=row["qos_policy_id"], type=row["type"])
+    return out
+
+
+def qos_policy(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        **_owner(row),
+        "shared": bool(row["shared"]),
+        "rules": [qos_rule(r, with_policy=True) for r in row["rules"]],
+        "is_default": bool(row["is_default"]),
+        "tags": list(row["tags"]),
+        **_std(row),
+    }
+
+
+def subport(row: Row) -> dict[str, Any]:
+    return {
+        "segmentation_id": row["segmentation_id"],
+        "segmentation_type": row["segmentation_type"],
+        "port_id": row["port_id"],
+    }
+
+
+def trunk(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        **_owner(row),
+        "admin_state_up": bool(row["admin_state_up"]),
+        "status": row["status"],
+        "port_id": row["port_id"],
+        "sub_ports": [subport(s) for s in row["sub_ports"]],
         "tags": list(row["tags"]),
         **_std(row),
     }

@@ -29,11 +29,16 @@ TAGGED: dict[str, tuple[str, sa.Table, str]] = {
     "routers": ("router", m.routers, "router_id"),
     "floatingips": ("floatingip", m.floatingips, "floatingip_id"),
     "security-groups": ("security_group", m.security_groups, "security_group_id"),
+    "qos/policies": ("policy", m.qos_policies, "policy_id"),
+    "trunks": ("trunk", m.trunks, "trunk_id"),
 }
 
 
 def _collection(req: ApiRequest) -> str:
-    return req.path.split("/v2.0/", 1)[1].split("/", 1)[0]
+    """The tagged collection a path names (``networks``, ``qos/policies``)."""
+    rest = req.path.split("/v2.0/", 1)[1]
+    first = rest.split("/", 1)[0]
+    return "qos/policies" if first == "qos" else first
 
 
 def _resource(req: ApiRequest) -> tuple[str, sa.Table, str, dict[str, Any]]:
@@ -43,7 +48,8 @@ def _resource(req: ApiRequest) -> tuple[str, sa.Table, str, dict[str, Any]]:
     with svc(req).db.read() as conn:
         row = conn.execute(sa.select(table).where(table.c.id == resource_id)).mappings().first()
     if row is None:
-        raise neutron("TagResourceNotFound", resource=collection.replace("-", "_"), resource_id=resource_id)
+        resource = collection.rsplit("/", 1)[-1].replace("-", "_")
+        raise neutron("TagResourceNotFound", resource=resource, resource_id=resource_id)
     return name, table, resource_id, dict(row)
 
 
