@@ -51,3 +51,8 @@ def test_fifty_parallel_creates_against_quota_of_twenty(server: Server, admin_to
         assert limits["totalInstancesUsed"] == 20 and limits["maxTotalInstances"] == 20
         for s in servers:
             assert c.delete(f"/compute/v2.1/servers/{s['id']}").status_code == 204
+    # leave the shared cloud as found: demo is a member of demo only (identity persona tests)
+    with server.http(admin_token) as admin:
+        admin.delete(f"/v3/projects/{project['id']}/users/{user['id']}/roles/{roles[0]['id']}")
+        admin.patch(f"/v3/projects/{project['id']}", json={"project": {"enabled": False}})
+        assert admin.delete(f"/v3/projects/{project['id']}").status_code == 204
