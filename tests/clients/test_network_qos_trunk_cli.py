@@ -107,3 +107,25 @@ def test_trunk_with_subports(server: Server) -> None:
     for port in (parent, sub1, sub2):
         _ok(server, "port", "delete", port["id"], cloud=MEMBER)
     _ok(server, "network", "delete", net["id"], cloud=MEMBER)
+
+
+def test_segments_of_a_routed_network(server: Server) -> None:
+    name = _name("routed")
+    net = _os(server, "network", "create", name, "--provider-network-type", "vlan", "--provider-physical-network",
+              "public", "--provider-segment", "2401")  # fmt: skip
+    (first,) = _os(server, "network", "segment", "list", "--network", name)
+    assert first["Network Type"] == "vlan" and first["Segment"] == 2401
+    seg = _os(server, "network", "segment", "create", "--network", name, "--network-type", "vlan",
+              "--physical-network", "public", "--segment", "2402", _name("seg"))  # fmt: skip
+    assert seg["segmentation_id"] == 2402 and seg["network_id"] == net["id"]
+    _ok(server, "network", "segment", "set", "--description", "rack 2", seg["id"])
+    assert _os(server, "network", "segment", "show", seg["id"])["description"] == "rack 2"
+    shown = _os(server, "network", "show", name)
+    assert len(shown["segments"]) == 2
+    subnet = _os(server, "subnet", "create", _name("seg-sub"), "--network", name, "--network-segment", seg["id"],
+                 "--subnet-range", "192.168.92.0/24")  # fmt: skip
+    assert subnet["segment_id"] == seg["id"]
+    _ok(server, "subnet", "delete", subnet["id"])
+    _ok(server, "network", "segment", "delete", seg["id"])
+    assert len(_os(server, "network", "segment", "list", "--network", name)) == 1
+    _ok(server, "network", "delete", name)

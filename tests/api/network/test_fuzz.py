@@ -20,7 +20,7 @@ URLS = {
     "policies": "qos/policies",
 }
 # QoS policies and rules are the admin's (or a project manager's)
-ADMIN_ONLY = ("policies", "bandwidth_limit_rules", "dscp_marking_rules", "minimum_bandwidth_rules")
+ADMIN_ONLY = ("policies", "bandwidth_limit_rules", "dscp_marking_rules", "minimum_bandwidth_rules", "segments")
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,12 @@ def bases(member: Neutron, admin: Neutron) -> dict[str, tuple[dict[str, Any], st
         qos_rules[f"{kind}_rules"] = (attrs, made["id"])
     trunk_port = member.port(net["id"])
     trunk = member.create("trunks", "trunk", port_id=member.port(net["id"])["id"])
+    routed = admin.network()
+    seg_base = {"network_id": routed["id"], "network_type": "vlan", "physical_network": "public"}
+    segment = admin.create("segments", "segment", **seg_base)
     return {
         **qos_rules,
+        "segments": (seg_base, segment["id"]),
         "policies": ({"name": "fuzz2"}, qos["id"]),
         "trunks": ({"port_id": trunk_port["id"]}, trunk["id"]),
         "networks": ({"name": "fuzz"}, net["id"]),

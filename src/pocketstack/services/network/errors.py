@@ -304,6 +304,29 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
         409,
         "Trunk %(trunk_id)s is in error state. Attempt to resolve the error condition before proceeding.",
     ),
+    # segments
+    "SegmentNotFound": (404, "Segment %(segment_id)s could not be found."),
+    "SegmentInUse": (409, "Segment '%(segment_id)s' cannot be deleted: %(reason)s."),
+    "NetworkIdsDontMatch": (
+        400,
+        "The subnet's network id, '%(subnet_network)s', doesn't match the network_id of segment '%(segment_id)s'",
+    ),
+    "SubnetsNotAllAssociatedWithSegments": (
+        400,
+        "All of the subnets on network '%(network_id)s' must either all be associated with segments or all not "
+        "associated with any segment.",
+    ),
+    "SubnetSegmentAssociationChangeNotAllowed": (
+        400,
+        "A subnet that is already associated with a segment cannot have its segment association changed.",
+    ),
+    "NoUpdateSubnetWhenMultipleSegmentsOnNetwork": (
+        400,
+        "The network '%(network_id)s' has multiple segments, it is only possible to associate an existing subnet "
+        "with a segment on networks with a single segment.",
+    ),
+    "SegmentsSetInConjunctionWithProviders": (400, "Segments and provider values cannot both be set."),
+    "SegmentsContainDuplicateEntry": (400, "Duplicate segment entry in request."),
     # rbac-policies
     "RbacPolicyNotFound": (404, "RBAC policy of type %(object_type)s with ID %(id)s not found"),
     "RbacPolicyInUse": (

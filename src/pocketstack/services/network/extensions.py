@@ -131,6 +131,26 @@ EXTENSIONS: dict[str, tuple[str, str, str]] = {
         "API for retrieving service providers for Neutron advanced services",
         "2013-01-20T00:00:00-00:00",
     ),
+    "segment": (
+        "Segment",
+        "Segments extension.",
+        "2016-02-24T17:00:00-00:00",
+    ),
+    "standard-attr-segment": (
+        "Standard Attribute Segment Extension",
+        "Add standard attributes to Segment resource",
+        "2018-04-09T10:00:00-00:00",
+    ),
+    "subnet-segmentid-writable": (
+        "Subnet SegmentID (writable)",
+        "Provides a writable segment_id attribute for a subnet resource.",
+        "2018-03-12T00:00:00-00:00",
+    ),
+    "multi-provider": (
+        "Multi Provider Network",
+        "Expose mapping of virtual networks to multiple physical networks",
+        "2013-06-27T10:00:00-00:00",
+    ),
     "sorting": (
         "Sorting support",
         "Extension that indicates that sorting is enabled.",

@@ -361,3 +361,23 @@ trunk_subports = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.UniqueConstraint("trunk_id", "segmentation_type", "segmentation_id", name="uq_network_trunk_subport_segment"),
 )
+
+# Segments (segment, multi-provider): the L2 segments of a network, in order; a network
+# has one (its provider attributes) or several.  ``segment_allocations`` keeps their
+# segmentation ids unique.
+network_segments = sa.Table(
+    "network_segments",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("network_id", ID, sa.ForeignKey("network_networks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("name", sa.String(255), nullable=True),
+    sa.Column("network_type", sa.String(32), nullable=False),
+    sa.Column("physical_network", sa.String(64), nullable=True),
+    sa.Column("segmentation_id", sa.Integer, nullable=True),
+    sa.Column("segment_index", sa.Integer, nullable=False, default=0),
+    sa.Column("description", sa.String(255), nullable=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),
+    sa.Column("revision_number", sa.BigInteger, nullable=False, default=0),
+    sa.Index("ix_network_segments_network", "network_id", "segment_index"),
+)

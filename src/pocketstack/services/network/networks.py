@@ -90,6 +90,7 @@ class Networks:
         net_ids = [r["id"] for r in rows]
         shared = rbac.shared_with(conn, "network", net_ids, caller.project_id if caller else None)
         qos = self.svc.qos.network_policies(conn, net_ids)
+        segments = self.svc.segments.for_networks(conn, net_ids)
         subnets: dict[str, list[str]] = {i: [] for i in net_ids}
         s = m.subnets
         for sid, nid in conn.execute(
@@ -99,7 +100,7 @@ class Networks:
         tags = tags_for(conn, net_ids)
         return [
             {**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]], "shared": r["id"] in shared,
-             "qos_policy_id": qos.get(r["id"])}
+             "qos_policy_id": qos.get(r["id"]), "segments": segments[r["id"]]}
             for r in rows
         ]  # fmt: skip
 
@@ -154,7 +155,8 @@ class Networks:
         project_id = body["project_id"]
         quotas.check(conn, project_id, {"network": 1})
         network_id = ids.uuid_id()
-        segment = self._segment(conn, body)
+        wanted = self._requested_segments(body)
+        segment = self.validate_segment(conn, wanted[0])
         mtu = self._mtu(segment[0], body.get("mtu") or 0)
         for hint in body.get("availability_zone_hints") or []:
             if hint != AVAILABILITY_ZONE:
@@ -179,10 +181,13 @@ class Networks:
                 **new_standard(body.get("description")),
             )
         )
-        if segment[2] is not None:
-            conn.execute(
-                m.segments.insert().values(network_type=segment[0], segmentation_id=segment[2], network_id=network_id)
-            )
+        self.svc.segments.add_in(conn, network_id, segment)
+        for more in wanted[1:]:
+            extra = self.validate_segment(conn, more)
+            self.svc.segments.add_in(conn, network_id, extra)
+            mtu = min(mtu, MTU[extra[0]])
+        if len(wanted) > 1:
+            conn.execute(t.update().where(t.c.id == network_id).values(mtu=mtu))
         if body.get("shared"):
             rbac.add(conn, object_type="network", object_id=network_id, project_id=project_id)
         if body.get("router:external"):
@@ -204,7 +209,43 @@ class Networks:
                 raise neutron("DefaultExternalNetworkExists", net_id=other)
         conn.execute(t.update().where(t.c.id == network_id).values(is_default=is_default))
 
-    def _segment(self, conn: Connection, body: dict[str, Any]) -> tuple[str, str | None, int | None]:
+    @staticmethod
+    def _requested_segments(body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The segments a create asks for: its provider attributes, or its ``segments``
+        (multi-provider; not both, no duplicates)."""
+        keys = ("provider:network_type", "provider:physical_network", "provider:segmentation_id")
+        listed = body.get("segments")
+        if any(is_set(body.get(k)) for k in keys):
+            if is_set(listed):
+                raise neutron("SegmentsSetInConjunctionWithProviders")
+            return [body]
+        if not is_set(listed) or not listed:
+            return [body]
+        seen = [tuple(sorted((k, repr(v)) for k, v in seg.items() if is_set(v))) for seg in listed]
+        if len(set(seen)) != len(seen):
+            raise neutron("SegmentsContainDuplicateEntry")
+        for seg in listed:
+            if not is_set(seg.get("provider:network_type")):
+                raise invalid_input("network_type required")
+        return list(listed)
+
+    def segments_changed(self, conn: Connection, network_id: str) -> None:
+        """The network's provider columns follow its first segment."""
+        first = one(
+            conn,
+            sa.select(m.network_segments)
+            .where(m.network_segments.c.network_id == network_id)
+            .order_by(m.network_segments.c.segment_index)
+            .limit(1),
+        )
+        values = {"network_type": None, "physical_network": None, "segmentation_id": None}
+        if first is not None:
+            values = {k: first[k] for k in values}
+        bump(conn, t, network_id, **values)
+
+    def validate_segment(self, conn: Connection, body: dict[str, Any]) -> tuple[str, str | None, int | None]:
+        """A segment (``provider:*`` keys) as the type drivers accept it, its id allocated
+        when not given."""
         kind = body.get("provider:network_type")
         physnet = body.get("provider:physical_network")
         seg_id = body.get("provider:segmentation_id")
@@ -279,6 +320,10 @@ class Networks:
             for key in ("name", "admin_state_up", "dns_domain", "port_security_enabled", "description"):
                 if key in body:
                     values[key] = body[key]
+            if is_set(body.get("segments")):
+                raise invalid_input(
+                    "Plugin does not support updating the following provider network attributes: segments"
+                )
             provider = {"provider:network_type": "network_type", "provider:physical_network": "physical_network"}
             for key, column in provider.items():
                 if is_set(body.get(key)) and body[key] != row[column]:
@@ -340,6 +385,12 @@ class Networks:
         conn.execute(t.update().where(t.c.id == network_id).values(external=False, is_default=False))
 
     def _new_segmentation_id(self, conn: Connection, row: Row, seg_id: int) -> int:
+        seg = m.network_segments
+        count = conn.execute(sa.select(sa.func.count()).select_from(seg).where(seg.c.network_id == row["id"])).scalar()
+        if (count or 0) > 1:
+            raise invalid_input(
+                "Provider network attributes can be updated only in provider networks with a single segment."
+            )
         kind = row["network_type"]
         if kind not in SEGMENT_RANGES:
             raise invalid_input(f"segmentation_id prohibited for {kind} provider network")
@@ -351,6 +402,7 @@ class Networks:
         s = m.segments
         conn.execute(s.delete().where(s.c.network_id == row["id"]))
         conn.execute(s.insert().values(network_type=kind, segmentation_id=seg_id, network_id=row["id"]))
+        conn.execute(seg.update().where(seg.c.network_id == row["id"]).values(segmentation_id=seg_id))
         return seg_id
 
     @staticmethod

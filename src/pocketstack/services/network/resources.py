@@ -18,7 +18,7 @@ from pocketstack.services.network.attributes import (
     project_attrs,
     standard_attrs,
 )
-from pocketstack.services.network.errors import neutron
+from pocketstack.services.network.errors import http, neutron
 
 VNIC_TYPES = (
     "normal",
@@ -98,6 +98,14 @@ NETWORK = Resource(
         Attr("dns_domain", post=True, put=True, default="", convert=v.lower, validate=v.dns_domain, arg=255),
         Attr("l2_adjacency"),
         Attr("qos_policy_id", post=True, put=True, default=None, validate=v.uuid_or_none, enforce_policy=True),
+        Attr(
+            "segments",
+            post=True,
+            put=True,
+            default=NOT_SPECIFIED,
+            validate=lambda data, _a: network_segments(data),
+            enforce_policy=True,
+        ),
         Attr(
             "is_default",
             post=True,
@@ -211,6 +219,16 @@ SUBNET = Resource(
             validate=lambda data, _a: v.list_of(v.string, data, 255),
         ),
         boolean("dns_publish_fixed_ip", False),
+        Attr(
+            "segment_id",
+            post=True,
+            put=True,
+            default=None,
+            validate=v.uuid_or_none,
+            filter=True,
+            sort=True,
+            enforce_policy=True,
+        ),
         *standard_attrs(),
     ],
 )
@@ -573,6 +591,51 @@ RBAC_POLICY = Resource(
     ],
 )
 
+# -- segments ----------------------------------------------------------------------------
+
+PROVIDER_KEYS = ("provider:network_type", "provider:physical_network", "provider:segmentation_id")
+
+
+def network_segments(data: Any) -> str | None:
+    """``convert_and_validate_segments``: a list of dicts of provider attributes (in place:
+    missing ones unspecified, segmentation ids made integers)."""
+    if not isinstance(data, list):
+        return f"'{data}' is not a list"
+    for seg in data:
+        if not isinstance(seg, dict):
+            return f"'{seg}' is not a dictionary"
+        unknown = set(seg) - set(PROVIDER_KEYS)
+        if unknown:
+            raise http(400, "Unrecognized attribute(s) '{}'".format(", ".join(sorted(unknown))))
+        seg.setdefault("provider:network_type", NOT_SPECIFIED)
+        seg.setdefault("provider:physical_network", NOT_SPECIFIED)
+        seg_id = seg.get("provider:segmentation_id")
+        seg["provider:segmentation_id"] = v.to_int(seg_id) if seg_id else NOT_SPECIFIED
+        for key in ("provider:network_type", "provider:physical_network"):
+            value = seg[key]
+            if value is not NOT_SPECIFIED and value is not None and not isinstance(value, str):
+                return f"'{value}' is not a valid string"
+    return None
+
+
+SEGMENT = Resource(
+    "segment",
+    "segments",
+    [
+        id_attr(),
+        Attr("tenant_id", post=True, validate=v.string, arg=255, visible=False),
+        Attr("project_id", post=True, validate=v.string, arg=255, visible=False),
+        Attr("network_id", post=True, validate=v.uuid_, filter=True, sort=True),
+        Attr("physical_network", post=True, default=NOT_SPECIFIED, validate=v.string, arg=64, filter=True,
+             sort=True),
+        Attr("network_type", post=True, validate=v.string, arg=32, filter=True, sort=True),
+        Attr("segmentation_id", post=True, default=NOT_SPECIFIED, convert=v.to_int, sort=True),
+        Attr("name", post=True, put=True, default=NOT_SPECIFIED, validate=_or_none(v.name_string), arg=255,
+             filter=True, sort=True),
+        *standard_attrs(tags=False),
+    ],
+)  # fmt: skip
+
 # -- QoS ---------------------------------------------------------------------------------
 
 DB_INTEGER_MAX = 2147483647
@@ -703,6 +766,6 @@ RESOURCES: dict[str, Resource] = {
     r.collection: r
     for r in (
         NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL, RBAC_POLICY,
-        QOS_POLICY, BANDWIDTH_LIMIT_RULE, DSCP_MARKING_RULE, MINIMUM_BANDWIDTH_RULE, TRUNK,
+        QOS_POLICY, BANDWIDTH_LIMIT_RULE, DSCP_MARKING_RULE, MINIMUM_BANDWIDTH_RULE, TRUNK, SEGMENT,
     )
 }  # fmt: skip

@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from pocketstack.core.api import NO_BODY, Handler, Route
 from pocketstack.core.validation import Schema
-from pocketstack.services.network.api import auto_allocate, core, l3, misc, qos, quotas, rbac, secgroups, tags, trunks
+from pocketstack.services.network.api import (
+    auto_allocate,
+    core,
+    l3,
+    misc,
+    qos,
+    quotas,
+    rbac,
+    secgroups,
+    segments,
+    tags,
+    trunks,
+)
 
 R = Route
 
@@ -140,6 +152,17 @@ ROUTES: list[Route] = [
     R("PUT", "/v2.0/trunks/{trunk_id}/add_subports", trunks.add_subports, body=NEUTRON_BODY),
     R("PUT", "/v2.0/trunks/{trunk_id}/remove_subports", trunks.remove_subports, body=NEUTRON_BODY),
     R("GET", "/v2.0/trunks/{trunk_id}/get_subports", trunks.get_subports),
+    *_collection(
+        "/v2.0/segments",
+        "segment_id",
+        (
+            segments.list_segments,
+            segments.create_segment,
+            segments.show_segment,
+            segments.update_segment,
+            segments.delete_segment,
+        ),
+    ),
     R("GET", "/v2.0/floatingip_pools", misc.list_floatingip_pools),
     R("GET", "/v2.0/availability_zones", misc.list_availability_zones),
     R("GET", "/v2.0/agents", misc.list_agents),

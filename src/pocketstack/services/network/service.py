@@ -15,6 +15,7 @@ from pocketstack.services.network.qos import QosPolicies
 from pocketstack.services.network.rbac import RbacPolicies
 from pocketstack.services.network.routers import Routers
 from pocketstack.services.network.secgroups import SecurityGroups
+from pocketstack.services.network.segments import Segments
 from pocketstack.services.network.subnetpools import SubnetPools
 from pocketstack.services.network.subnets import Subnets
 from pocketstack.services.network.trunks import Trunks
@@ -31,6 +32,7 @@ class NetworkService(ComputeContract):
         self.settings = cloud.settings
         self.access = Access(policy)
         self.started = utcnow()
+        self.segments = Segments(self)
         self.networks = Networks(self)
         self.subnets = Subnets(self)
         self.subnetpools = SubnetPools(self)

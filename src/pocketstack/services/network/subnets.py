@@ -183,6 +183,8 @@ class Subnets:
             pools = [{"start": p["start"], "end": p["end"]} for p in pools]
         else:
             pools = ipam.generate_pools(cidr, gateway)
+        segment_id = s.get("segment_id") if is_set(s.get("segment_id")) else None
+        self.svc.segments.check_subnet(conn, net["id"], segment_id)
         quotas.check(conn, s["project_id"], {"subnet": 1})
         subnet_id = ids.uuid_id()
         conn.execute(
@@ -198,7 +200,7 @@ class Subnets:
                 ipv6_ra_mode=s["ipv6_ra_mode"] if is_set(s.get("ipv6_ra_mode")) else None,
                 ipv6_address_mode=s["ipv6_address_mode"] if is_set(s.get("ipv6_address_mode")) else None,
                 subnetpool_id=pool_id,
-                segment_id=None,
+                segment_id=segment_id,
                 dns_publish_fixed_ip=bool(s.get("dns_publish_fixed_ip")),
                 allocation_pools=pools,
                 dns_nameservers=list(s["dns_nameservers"]) if is_set(s.get("dns_nameservers")) else [],
@@ -263,6 +265,11 @@ class Subnets:
             for key in ("name", "description", "enable_dhcp", "dns_publish_fixed_ip"):
                 if key in body:
                     values[key] = body[key]
+            if "segment_id" in body and body["segment_id"] != row["segment_id"]:
+                self.svc.segments.check_subnet(
+                    conn, row["network_id"], body["segment_id"], subnet_id=subnet_id, current=row["segment_id"]
+                )
+                values["segment_id"] = body["segment_id"]
             for key in ("dns_nameservers", "host_routes", "service_types"):
                 if key in body:
                     values[key] = list(body[key] or [])

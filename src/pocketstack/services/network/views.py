@@ -43,14 +43,45 @@ def network(row: Row) -> dict[str, Any]:
         "port_security_enabled": bool(row["port_security_enabled"]),
         "dns_domain": row["dns_domain"] or "",
         "l2_adjacency": True,
-        "provider:network_type": row["network_type"],
-        "provider:physical_network": row["physical_network"],
-        "provider:segmentation_id": row["segmentation_id"],
+        **_provider(row),
         "qos_policy_id": row.get("qos_policy_id"),
         "tags": list(row["tags"]),
         **_std(row),
         # auto-allocated-topology: external networks say whether they are the default one
         **({"is_default": bool(row["is_default"])} if row["external"] else {}),
+    }
+
+
+def _provider(row: Row) -> dict[str, Any]:
+    """One segment: its ``provider:*`` attributes; several: the ``segments`` list."""
+    segments = row.get("segments")
+    if segments is not None and len(segments) > 1:
+        return {
+            "segments": [
+                {
+                    "provider:network_type": s["network_type"],
+                    "provider:physical_network": s["physical_network"],
+                    "provider:segmentation_id": s["segmentation_id"],
+                }
+                for s in segments
+            ]
+        }
+    return {
+        "provider:network_type": row["network_type"],
+        "provider:physical_network": row["physical_network"],
+        "provider:segmentation_id": row["segmentation_id"],
+    }
+
+
+def segment(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "network_id": row["network_id"],
+        "name": row["name"],
+        "physical_network": row["physical_network"],
+        "network_type": row["network_type"],
+        "segmentation_id": row["segmentation_id"],
+        **_std(row),
     }
 
 
@@ -65,6 +96,7 @@ def subnet(row: Row) -> dict[str, Any]:
         "enable_dhcp": bool(row["enable_dhcp"]),
         "ipv6_ra_mode": row["ipv6_ra_mode"],
         "ipv6_address_mode": row["ipv6_address_mode"],
+        "segment_id": row["segment_id"],
         "gateway_ip": row["gateway_ip"],
         "cidr": row["cidr"],
         "allocation_pools": [{"start": p["start"], "end": p["end"]} for p in row["allocation_pools"]],
