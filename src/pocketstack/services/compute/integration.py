@@ -140,6 +140,7 @@ class Integration:
         if not self.has("network") or requests == "none":
             return []
         implicit = requests is None  # before 2.37 no networks means: the one there is, if any
+        extra: dict[str, Any] = {"auto_allocate": True} if requests == "auto" else {}
         try:
             ports: list[dict[str, Any]] = self.network_call(
                 lambda: self._svc("network").allocate_for_server(
@@ -149,6 +150,7 @@ class Integration:
                     requests="auto" if implicit else requests,
                     host=host,
                     security_groups=security_groups,
+                    **extra,
                 ),
                 project=project_id,
             )
@@ -157,6 +159,17 @@ class Integration:
                 return []
             raise
         return ports
+
+    def check_auto_allocate(self, ctx: RequestContext, project_id: str) -> None:
+        """Nova's API-time check of ``networks: "auto"`` (2.37): a network is there, or
+        Neutron could build the auto-allocated topology."""
+        network = self.network()
+        check = getattr(network, "can_auto_allocate", None)
+        if check is not None and not check(ctx, project_id=project_id):
+            raise BadRequest(
+                f"Unable to automatically allocate a network for project {project_id}",
+                kind="UnableToAutoAllocateNetwork",
+            )
 
     def deallocate(self, ctx: RequestContext, server_id: str) -> None:
         if self.has("network"):

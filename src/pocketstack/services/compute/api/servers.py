@@ -442,6 +442,8 @@ def _networks(req: ApiRequest, requested: Any, target: dict[str, Any]) -> Any:
     if requested is None:
         return None
     if isinstance(requested, str):
+        if requested == "auto":
+            svc(req).integration.check_auto_allocate(req.ctx, req.ctx.project_id or "")
         return requested
     ports: list[str] = []
     out = []
