@@ -135,3 +135,25 @@ def test_devstack_pools_and_default_external_network(server: Server) -> None:
     # a member builds its own topology from the pools (the demo project has one already: private)
     mine = _os(server, "network", "auto", "allocated", "topology", "create", "--check-resources")
     assert mine is not None
+
+
+def test_address_scope_with_pools(server: Server) -> None:
+    scope = _name("scope")
+    created = _os(server, "address", "scope", "create", "--ip-version", "4", scope)
+    assert created["ip_version"] == 4 and created["shared"] is False
+    pool = _os(server, "subnet", "pool", "create", _name("scoped"), "--pool-prefix", "10.170.0.0/16",
+               "--address-scope", scope, "--default-prefix-length", "24")  # fmt: skip
+    assert pool["address_scope_id"] == created["id"]
+    net = _os(server, "network", "create", _name("scoped-net"))
+    _os(server, "subnet", "create", _name("scoped-sub"), "--network", net["id"], "--subnet-pool", pool["id"])
+    assert _os(server, "network", "show", net["id"])["ipv4_address_scope"] == created["id"]
+    listed = _os(server, "address", "scope", "list")
+    assert scope in {s["Name"] for s in listed}
+    _ok(server, "address", "scope", "set", "--name", f"{scope}-2", scope)
+    assert "in use" in _fails(server, "address", "scope", "delete", f"{scope}-2")
+    _ok(server, "network", "delete", net["id"])
+    _ok(server, "subnet", "pool", "delete", pool["id"])
+    _ok(server, "address", "scope", "delete", f"{scope}-2")
+    shared = _os(server, "address", "scope", "create", "--ip-version", "6", "--share", _name("shared"), cloud=ADMIN)
+    assert _os(server, "address", "scope", "show", shared["id"])["shared"] is True
+    _ok(server, "address", "scope", "delete", shared["id"], cloud=ADMIN)

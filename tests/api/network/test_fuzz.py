@@ -18,6 +18,7 @@ URLS = {
     "security_group_rules": "security-group-rules",
     "rbac_policies": "rbac-policies",
     "policies": "qos/policies",
+    "address_scopes": "address-scopes",
 }
 # QoS policies and rules are the admin's (or a project manager's)
 ADMIN_ONLY = ("policies", "bandwidth_limit_rules", "dscp_marking_rules", "minimum_bandwidth_rules", "segments")
@@ -47,8 +48,10 @@ def bases(member: Neutron, admin: Neutron) -> dict[str, tuple[dict[str, Any], st
     routed = admin.network()
     seg_base = {"network_id": routed["id"], "network_type": "vlan", "physical_network": "public"}
     segment = admin.create("segments", "segment", **seg_base)
+    scope = member.create("address-scopes", "address_scope", name="fuzz", ip_version=4)
     return {
         **qos_rules,
+        "address_scopes": ({"name": "fuzz", "ip_version": 4}, scope["id"]),
         "segments": (seg_base, segment["id"]),
         "policies": ({"name": "fuzz2"}, qos["id"]),
         "trunks": ({"port_id": trunk_port["id"]}, trunk["id"]),

@@ -327,6 +327,32 @@ EXCEPTIONS: dict[str, tuple[int, str]] = {
     ),
     "SegmentsSetInConjunctionWithProviders": (400, "Segments and provider values cannot both be set."),
     "SegmentsContainDuplicateEntry": (400, "Duplicate segment entry in request."),
+    # address scopes
+    "AddressScopeNotFound": (404, "Address scope %(address_scope_id)s could not be found."),
+    "AddressScopeInUse": (
+        409,
+        "Unable to complete operation on address scope %(address_scope_id)s. There are one or more subnet pools "
+        "in use on the address scope.",
+    ),
+    "AddressScopeUpdateError": (400, "Unable to update address scope %(address_scope_id)s : %(reason)s."),
+    "NetworkAddressScopeAffinityError": (
+        400,
+        "Subnets of the same address family hosted on the same network must all participate in the same address scope.",
+    ),
+    "AddressScopePrefixConflict": (
+        409,
+        "Failed to associate address scope: subnetpools within an address scope must have unique prefixes.",
+    ),
+    "IllegalSubnetPoolAssociationToAddressScope": (
+        400,
+        "Illegal subnetpool association: subnetpool %(subnetpool_id)s cannot be associated with address scope "
+        "%(address_scope_id)s.",
+    ),
+    "IllegalSubnetPoolIpVersionAssociationToAddressScope": (
+        400,
+        "Illegal subnetpool association: subnetpool %(subnetpool_id)s cannot associate with address scope "
+        "%(address_scope_id)s because subnetpool ip_version is not %(ip_version)s.",
+    ),
     # rbac-policies
     "RbacPolicyNotFound": (404, "RBAC policy of type %(object_type)s with ID %(id)s not found"),
     "RbacPolicyInUse": (

@@ -6,6 +6,11 @@ from __future__ import annotations
 
 # alias -> (name, description, updated)
 EXTENSIONS: dict[str, tuple[str, str, str]] = {
+    "address-scope": (
+        "Address scope",
+        "Address scopes extension.",
+        "2015-07-26T10:00:00-00:00",
+    ),
     "agent": (
         "agent",
         "The agent management extension.",
@@ -350,6 +355,11 @@ EXTENSIONS: dict[str, tuple[str, str, str]] = {
         "RBAC Policies",
         "Allows creation and modification of policies that control project access to resources.",
         "2015-06-17T12:15:12-00:00",
+    ),
+    "rbac-address-scope": (
+        "Add address_scope type to RBAC",
+        "Add address_scope type to RBAC",
+        "2020-02-12T00:00:00-00:00",
     ),
     "rbac-security-groups": (
         "Add security_group type to network RBAC",

@@ -381,3 +381,16 @@ network_segments = sa.Table(
     sa.Column("revision_number", sa.BigInteger, nullable=False, default=0),
     sa.Index("ix_network_segments_network", "network_id", "segment_index"),
 )
+
+# Address scopes (address-scope): subnet pools whose addresses are routed without NAT.
+address_scopes = sa.Table(
+    "network_address_scopes",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("project_id", PROJECT, nullable=False),
+    sa.Column("name", sa.String(255), nullable=False, default=""),
+    sa.Column("ip_version", sa.Integer, nullable=False),
+    # the wildcard access_as_shared entry, kept in step by the RBAC code
+    sa.Column("shared", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_network_address_scopes_project", "project_id", "id"),
+)

@@ -91,6 +91,7 @@ class Networks:
         shared = rbac.shared_with(conn, "network", net_ids, caller.project_id if caller else None)
         qos = self.svc.qos.network_policies(conn, net_ids)
         segments = self.svc.segments.for_networks(conn, net_ids)
+        scopes = self.svc.address_scopes.scopes_of_networks(conn, net_ids)
         subnets: dict[str, list[str]] = {i: [] for i in net_ids}
         s = m.subnets
         for sid, nid in conn.execute(
@@ -100,7 +101,7 @@ class Networks:
         tags = tags_for(conn, net_ids)
         return [
             {**r, "subnets": subnets[r["id"]], "tags": tags[r["id"]], "shared": r["id"] in shared,
-             "qos_policy_id": qos.get(r["id"]), "segments": segments[r["id"]]}
+             "qos_policy_id": qos.get(r["id"]), "segments": segments[r["id"]], "address_scopes": scopes[r["id"]]}
             for r in rows
         ]  # fmt: skip
 

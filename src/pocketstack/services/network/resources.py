@@ -97,6 +97,8 @@ NETWORK = Resource(
         Attr("availability_zone_hints", post=True, default=[], validate=v.availability_zone_hints, sort=True),
         Attr("dns_domain", post=True, put=True, default="", convert=v.lower, validate=v.dns_domain, arg=255),
         Attr("l2_adjacency"),
+        Attr("ipv4_address_scope"),
+        Attr("ipv6_address_scope"),
         Attr("qos_policy_id", post=True, put=True, default=None, validate=v.uuid_or_none, enforce_policy=True),
         Attr(
             "segments",
@@ -572,7 +574,28 @@ SUBNETPOOL = Resource(
         ],
         boolean("is_default", False, filter=True, sort=True, required_by_policy=True, enforce_policy=True),
         boolean("shared", False, put=False, filter=True, sort=True, required_by_policy=True, enforce_policy=True),
+        Attr(
+            "address_scope_id",
+            post=True,
+            put=True,
+            default=NOT_SPECIFIED,
+            validate=v.uuid_or_none,
+            filter=True,
+            sort=True,
+        ),
         *standard_attrs(),
+    ],
+)
+
+ADDRESS_SCOPE = Resource(
+    "address_scope",
+    "address_scopes",
+    [
+        id_attr(),
+        name_attr(),
+        *project_attrs(),
+        boolean("shared", False, filter=True, sort=True, required_by_policy=True, enforce_policy=True),
+        Attr("ip_version", post=True, convert=v.to_int, validate=v.values, arg=(4, 6), filter=True, sort=True),
     ],
 )
 
@@ -767,5 +790,6 @@ RESOURCES: dict[str, Resource] = {
     for r in (
         NETWORK, SUBNET, PORT, SECURITY_GROUP, SECURITY_GROUP_RULE, ROUTER, FLOATINGIP, SUBNETPOOL, RBAC_POLICY,
         QOS_POLICY, BANDWIDTH_LIMIT_RULE, DSCP_MARKING_RULE, MINIMUM_BANDWIDTH_RULE, TRUNK, SEGMENT,
+        ADDRESS_SCOPE,
     )
 }  # fmt: skip

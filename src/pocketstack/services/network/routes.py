@@ -10,6 +10,7 @@ from __future__ import annotations
 from pocketstack.core.api import NO_BODY, Handler, Route
 from pocketstack.core.validation import Schema
 from pocketstack.services.network.api import (
+    address_scopes,
     auto_allocate,
     core,
     l3,
@@ -161,6 +162,17 @@ ROUTES: list[Route] = [
             segments.show_segment,
             segments.update_segment,
             segments.delete_segment,
+        ),
+    ),
+    *_collection(
+        "/v2.0/address-scopes",
+        "address_scope_id",
+        (
+            address_scopes.list_scopes,
+            address_scopes.create_scope,
+            address_scopes.show_scope,
+            address_scopes.update_scope,
+            address_scopes.delete_scope,
         ),
     ),
     R("GET", "/v2.0/floatingip_pools", misc.list_floatingip_pools),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from pocketstack.core.timeutils import utcnow
 from pocketstack.services.network.access import Access
+from pocketstack.services.network.address_scopes import AddressScopes
 from pocketstack.services.network.auto_allocate import AutoAllocator
 from pocketstack.services.network.compute import ComputeContract
 from pocketstack.services.network.floatingips import FloatingIPs
@@ -36,6 +37,7 @@ class NetworkService(ComputeContract):
         self.networks = Networks(self)
         self.subnets = Subnets(self)
         self.subnetpools = SubnetPools(self)
+        self.address_scopes = AddressScopes(self)
         self.ports = Ports(self)
         self.secgroups = SecurityGroups(self)
         self.routers = Routers(self)

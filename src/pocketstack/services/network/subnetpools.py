@@ -150,10 +150,10 @@ class SubnetPools:
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
         with self.db.write() as conn:
-            pool_id = self.create_in(conn, body)
+            pool_id = self.create_in(conn, body, caller)
             return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
 
-    def create_in(self, conn: Connection, body: dict[str, Any]) -> str:
+    def create_in(self, conn: Connection, body: dict[str, Any], caller: Caller | None = None) -> str:
         if not body["prefixes"]:
             raise neutron("EmptySubnetPoolPrefixList")
         prefixes = compact(body["prefixes"])
@@ -161,8 +161,10 @@ class SubnetPools:
         low, high, default = self._bounds(body, version)
         if body.get("is_default"):
             self._check_default(conn, version)
-        quotas.check(conn, body["project_id"], {"subnetpool": 1})
         pool_id = ids.uuid_id()
+        scope_id = body.get("address_scope_id") if is_set(body.get("address_scope_id")) else None
+        self.svc.address_scopes.check_pool(conn, caller or Caller.system(), scope_id, pool_id, prefixes, version)
+        quotas.check(conn, body["project_id"], {"subnetpool": 1})
         quota = body.get("default_quota")
         conn.execute(
             t.insert().values(
@@ -176,7 +178,7 @@ class SubnetPools:
                 shared=bool(body.get("shared")),
                 is_default=bool(body.get("is_default")),
                 default_quota=quota if is_set(quota) else None,
-                address_scope_id=None,
+                address_scope_id=scope_id,
                 prefixes=prefixes,
                 **new_standard(body.get("description")),
             )
@@ -209,6 +211,14 @@ class SubnetPools:
                 if body["is_default"]:
                     self._check_default(conn, row["ip_version"], except_id=pool_id)
                 values["is_default"] = body["is_default"]
+            if row["address_scope_id"]:
+                self.svc.address_scopes.check_pool_update_allowed(conn, caller, pool_id, row["address_scope_id"])
+            scope_id = body["address_scope_id"] if "address_scope_id" in body else row["address_scope_id"]
+            if is_set(scope_id):
+                prefixes: list[str] = list(values.get("prefixes") or row["prefixes"])
+                self.svc.address_scopes.check_pool(conn, caller, scope_id, pool_id, prefixes, row["ip_version"])
+            if "address_scope_id" in body:
+                values["address_scope_id"] = body["address_scope_id"] if is_set(body["address_scope_id"]) else None
             bump(conn, t, pool_id, **values)
             return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
 
@@ -232,6 +242,10 @@ class SubnetPools:
                 merged = compact([*row["prefixes"], *prefixes])
                 if ipam.net(merged[0]).version != row["ip_version"]:
                     raise neutron("PrefixVersionMismatch")
+                if row["address_scope_id"]:
+                    self.svc.address_scopes.check_pool(
+                        conn, Caller.system(), row["address_scope_id"], pool_id, merged, row["ip_version"]
+                    )
             else:
                 removal = [ipam.net(x) for x in prefixes]
                 s = m.subnets

@@ -45,6 +45,8 @@ def network(row: Row) -> dict[str, Any]:
         "l2_adjacency": True,
         **_provider(row),
         "qos_policy_id": row.get("qos_policy_id"),
+        "ipv4_address_scope": (row.get("address_scopes") or {}).get(4),
+        "ipv6_address_scope": (row.get("address_scopes") or {}).get(6),
         "tags": list(row["tags"]),
         **_std(row),
         # auto-allocated-topology: external networks say whether they are the default one
@@ -262,6 +264,7 @@ def subnetpool(row: Row) -> dict[str, Any]:
         "shared": bool(row["shared"]),
         "is_default": bool(row["is_default"]),
         "default_quota": row["default_quota"],
+        "address_scope_id": row["address_scope_id"],
         "tags": list(row["tags"]),
         **_std(row),
     }
@@ -313,6 +316,16 @@ def trunk(row: Row) -> dict[str, Any]:
         "sub_ports": [subport(s) for s in row["sub_ports"]],
         "tags": list(row["tags"]),
         **_std(row),
+    }
+
+
+def address_scope(row: Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        **_owner(row),
+        "shared": bool(row["shared"]),
+        "ip_version": row["ip_version"],
     }
 
 
