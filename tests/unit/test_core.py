@@ -52,3 +52,11 @@ def test_settings_env_and_nested(tmp_path) -> None:  # type: ignore[no-untyped-d
     (tmp_path / "pocketstack.toml").write_text("bogus = 1\n")
     with pytest.raises(SettingsError):
         load_settings(env={"POCKETSTACK_DATA_DIR": str(tmp_path)})
+
+
+def test_header_values_are_made_ascii() -> None:
+    from pocketstack.core.asgi import header_value
+
+    assert header_value("http://h/v3/projects/p/tags/a b") == "http://h/v3/projects/p/tags/a b"
+    assert header_value("http://h/tags/\u202eevil-\u00fc") == "http://h/tags/%E2%80%AEevil-%C3%BC"
+    assert header_value("a\x00b\r\nSet-Cookie: x") == "a%00b%0D%0ASet-Cookie: x"

@@ -15,7 +15,7 @@ import time
 import traceback
 from collections import defaultdict
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import falcon
 import falcon.asgi
@@ -45,6 +45,15 @@ METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 def dumps(body: Any) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+
+
+_HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F))
+
+
+def header_value(value: str) -> str:
+    """A header value HTTP can carry: what isn't printable ASCII (a ``Location`` naming a
+    unicode tag, a NUL) is percent-encoded as UTF-8, as a URI would carry it."""
+    return value if value.isascii() and value.isprintable() else quote(value, safe=_HEADER_SAFE)
 
 
 class Dispatcher:
@@ -207,7 +216,7 @@ class Dispatcher:
         for k, v in extra_headers.items():
             resp.set_header(k, v)
         for k, v in reply.headers.items():
-            resp.set_header(k, v)
+            resp.set_header(k, header_value(v))
         if reply.stream is not None:
             resp.content_type = reply.content_type or "application/octet-stream"
             if reply.content_length is not None:
@@ -248,7 +257,7 @@ class Dispatcher:
         for k, v in extra_headers.items():
             resp.set_header(k, v)
         for k, v in {**exc.headers, **rendered.headers}.items():
-            resp.set_header(k, v)
+            resp.set_header(k, header_value(v))
         if rendered.status == 401 and not resp.get_header("WWW-Authenticate"):
             resp.set_header("WWW-Authenticate", f'Keystone uri="{self.cloud.base_url}/v3"')
         resp.content_type = rendered.content_type
