@@ -97,9 +97,15 @@ def apply_filters(
     booleans: Sequence[str] = ("enabled",),
     inexact: Sequence[str] = ("name",),
 ) -> sa.Select[Any]:
-    """Keystone's list filters: ``attr=value`` and ``name__icontains=…`` style comparators."""
+    """Keystone's list filters: ``attr=value`` and ``name__icontains=…`` style comparators.
+
+    A filter naming an attribute the entity doesn't have is ignored, as Keystone's SQL
+    driver ignores hints for attributes its model lacks.
+    """
     for key, values in query.items():
         value = values[-1]
+        if key.partition("__")[0] not in table.c:
+            continue
         if key in booleans:
             stmt = stmt.where(table.c[key] == truthy(value))
         elif key in exact:
