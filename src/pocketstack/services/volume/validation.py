@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft4Validator
 
-from pocketstack.core.errors import ValidationFailed
+from pocketstack.core.errors import BadRequest, ValidationFailed
 
 Schema = Mapping[str, Any]
 
@@ -34,8 +34,22 @@ def uuid_like(value: Any) -> bool:
         return False
 
 
+def key_size_like(value: Any) -> bool:
+    """Cinder's ``key_size`` format: int-like (``strutils.is_int_like``) or a 400."""
+    if value is None:
+        return True
+    try:
+        ok = str(int(value)) == str(value)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise BadRequest("Invalid input received: key_size must be an integer.", kind="InvalidInput")
+    return True
+
+
 _checker = jsonschema.FormatChecker()
 _checker.checks("uuid")(uuid_like)
+_checker.checks("key_size")(key_size_like)
 
 
 def _number(instance: Any) -> int | float | None:
