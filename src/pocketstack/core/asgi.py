@@ -40,7 +40,9 @@ from pocketstack.core.validation import Versioned, validate
 log = logging.getLogger("pocketstack.access")
 errlog = logging.getLogger("pocketstack.errors")
 
-METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Every method Falcon routes (WebDAV's and TRACE/CONNECT too), so that one a path lacks is
+# the service's own 405/404 rather than Falcon's; WebSocket has responders of its own shape.
+METHODS = tuple(m for m in falcon.constants.COMBINED_METHODS if m != "WEBSOCKET")
 
 
 def dumps(body: Any) -> bytes:
