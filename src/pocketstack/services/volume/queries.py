@@ -40,13 +40,28 @@ class Filterable:
         return self.table.c.get(name)
 
 
+_INT64 = range(-(2**63), 2**63)
+
+
+def _storable(value: Any) -> bool:
+    """Whether the database can compare with ``value`` (its integers are 64-bit)."""
+    if isinstance(value, bool) or not isinstance(value, int | list | tuple | set | dict):
+        return True
+    if isinstance(value, int):
+        return value in _INT64
+    items = value.items() if isinstance(value, dict) else ((x, x) for x in value)
+    return all(_storable(k) and _storable(v) for k, v in items)
+
+
 def literal(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     try:
-        return ast.literal_eval(value)
+        parsed = ast.literal_eval(value)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return value
+    # a number past 64 bits matches nothing stored: compared as the text it was
+    return parsed if _storable(parsed) else value
 
 
 def boolean(key: str, value: str, strict: bool) -> bool:
