@@ -104,8 +104,9 @@ def test_network_subnet_port_as_member(server: Server) -> None:
     addresses = {f["ip_address"] for f in port["fixed_ips"]}
     assert "192.168.70.20" in addresses
     assert any(a.startswith("2001:db8:70:") for a in addresses)  # the SLAAC address comes along
-    listed = _os(server, "port", "list", "--network", net_name)
-    assert [p["Name"] for p in listed] == [port_name]
+    listed = _os(server, "port", "list", "--network", net_name, "--long")
+    assert sorted(p["Device Owner"] for p in listed) == ["", "network:distributed"]  # and OVN's metadata port
+    assert [p["Name"] for p in listed if p["Device Owner"] != "network:distributed"] == [port_name]
     _ok(server, "port", "set", port_name, "--name", f"{port_name}-2", "--disable")
     shown = _os(server, "port", "show", f"{port_name}-2")
     assert shown["admin_state_up"] is False

@@ -11,8 +11,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
+from pocketstack.services.network import metadata, quotas, rbac
 from pocketstack.services.network import models as m
-from pocketstack.services.network import quotas, rbac
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import invalid_input, neutron
 from pocketstack.services.network.store import (
@@ -197,6 +197,7 @@ class Networks:
                 self._set_default(conn, network_id, True)
         net = {"id": network_id, "project_id": project_id}
         self.svc.qos.bind_network(conn, caller or Caller.system(), net, body.get("qos_policy_id"), creating=True)
+        metadata.ensure_port(self.svc, conn, network_id, project_id)
         return network_id
 
     @staticmethod

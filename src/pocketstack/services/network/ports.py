@@ -108,6 +108,8 @@ def visible_to(caller: Caller) -> ColumnElement[bool] | None:
 def status_of(device_owner: str, host: str, admin_state_up: bool) -> str:
     if device_owner == "network:floatingip":
         return "N/A"
+    if device_owner == "network:distributed":  # OVN's metadata port is never bound
+        return "DOWN"
     if not admin_state_up:
         return "DOWN"
     if device_owner.startswith("network:"):
@@ -206,9 +208,10 @@ class Ports:
         """Insert a port (validated API body) with its addresses and groups; returns its id."""
         net = self.svc.networks.row(conn, Caller.system(), body["network_id"])
         project_id = body.get("project_id") or ""
-        quotas.check(conn, project_id, {"port": 1})
-        port_id = body.get("id") or ids.uuid_id()
         owner = body.get("device_owner") or ""
+        if owner != "network:distributed":  # Neutron itself makes metadata ports, outside any quota
+            quotas.check(conn, project_id, {"port": 1})
+        port_id = body.get("id") or ids.uuid_id()
         mac: Any = body.get("mac_address")
         if is_set(mac):
             if ipam.mac_in_use(conn, net["id"], mac):

@@ -10,10 +10,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
-from pocketstack.services.network import ipam, quotas, rbac
+from pocketstack.services.network import ipam, metadata, quotas, rbac
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import bad_request, invalid_input, neutron
+from pocketstack.services.network.port_ips import ROUTER_OWNERS_SNAT
 from pocketstack.services.network.store import (
     Listing,
     Row,
@@ -215,6 +216,7 @@ class Subnets:
             self.svc.routers.add_gateway_addresses(conn, row)
         if ipam.is_auto_address(row):
             self._add_auto_addresses(conn, row)
+        metadata.sync_subnet(self.svc, conn, row)
         return subnet_id
 
     def _subnetpool_id(self, conn: Connection, caller: Caller, s: dict[str, Any]) -> str | None:
@@ -248,7 +250,7 @@ class Subnets:
         for port_id, mac, owner in conn.execute(
             sa.select(p.c.id, p.c.mac_address, p.c.device_owner).where(p.c.network_id == subnet["network_id"])
         ):
-            if owner in ROUTER_INTERFACE_OWNERS or owner.startswith("network:"):
+            if owner in ROUTER_OWNERS_SNAT:
                 continue
             address = ipam.eui64(subnet["cidr"], mac)
             if not ipam.is_allocated(conn, subnet["id"], address):
@@ -291,6 +293,8 @@ class Subnets:
             if "gateway_ip" in body:
                 values["gateway_ip"] = gateway
             bump(conn, t, subnet_id, **values)
+            if "enable_dhcp" in values:
+                metadata.sync_subnet(self.svc, conn, self.row(conn, Caller.system(), subnet_id))
             return self.expand(conn, [self.row(conn, Caller.system(), subnet_id)], caller)[0]
 
     # -- deleting -------------------------------------------------------------------------------
