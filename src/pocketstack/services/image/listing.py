@@ -157,6 +157,19 @@ def _compare(column: Any, op: str, value: Any) -> Any:
     return getattr(column, ops[op])(value)
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _in_range(column: Any, bound: int, lower: bool) -> Any:
+    """``column >= bound`` (or ``<=``); a bound past what a 64-bit column holds decides alone
+    (every row with a value, or none)."""
+    if bound > _INT64_MAX:
+        return sa.false() if lower else column.is_not(None)
+    if bound < _INT64_MIN:
+        return column.is_not(None) if lower else sa.false()
+    return column >= bound if lower else column <= bound
+
+
 def conditions(q: ListQuery) -> list[Any]:
     img = m.images.c
     conds: list[Any] = [img.deleted == sa.false(), img.status != "killed"]
@@ -172,8 +185,7 @@ def conditions(q: ListQuery) -> list[Any]:
                 number = int(value)
             except ValueError:
                 raise errors.bad_request("Unable to filter on a range with a non-numeric value.") from None
-            column = img[key[:-4]]
-            conds.append(column >= number if key.endswith("_min") else column <= number)
+            conds.append(_in_range(img[key[:-4]], number, key.endswith("_min")))
         elif key in ("created_at", "updated_at"):
             op, text = _split_op(value)
             try:
