@@ -78,3 +78,20 @@ def test_volume_filters_past_64_bits_match_nothing(admin: httpx.Client, query: s
     r = admin.get(f"/volume/v3/{_project_id(admin)}/volumes?{query}", headers=headers)
     assert r.status_code == 200, r.text
     assert r.json()["volumes"] == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["size_min=99999999999999999999", "size_max=-99999999999999999999", "min_ram_min=99999999999999999999"],
+)
+def test_image_range_filters_past_64_bits_match_nothing(admin: httpx.Client, query: str) -> None:
+    r = admin.get(f"/image/v2/images?{query}", headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["images"] == []
+
+
+def test_image_range_filters_past_64_bits_the_other_way_match_everything(admin: httpx.Client) -> None:
+    every = admin.get("/image/v2/images", headers={"Accept": "application/json"}).json()["images"]
+    r = admin.get("/image/v2/images?size_max=99999999999999999999", headers={"Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    assert [i["id"] for i in r.json()["images"]] == [i["id"] for i in every if i["size"] is not None]
