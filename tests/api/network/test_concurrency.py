@@ -76,3 +76,30 @@ def test_parallel_ports_never_exceed_the_quota(pair: tuple[Server, Server]) -> N
     details = member.get(f"/quotas/{project}/details").json()["quota"]["port"]
     assert details["used"] == 30 and details["limit"] == 30
     member.close()
+
+
+def test_if_match_is_checked_where_the_change_is_made(pair: tuple[Server, Server]) -> None:
+    """Parallel updates all constrained to one revision (over two processes): exactly one
+    wins, the others are refused with 412, as the check runs in the update's transaction."""
+    server, second = pair
+    _project, member = fresh_member(server, server.token("admin", "admin"), "ifm")
+    net = member.network()
+    token = member.client.headers["X-Auth-Token"]
+    clients = [httpx.Client(base_url=s.url, headers={"X-Auth-Token": token}, timeout=120) for s in (server, second)]
+    header = {"If-Match": f"revision_number={net['revision_number']}"}
+
+    def rename(i: int) -> httpx.Response:
+        body = {"network": {"name": f"n{i}"}}
+        return clients[i % 2].put(f"{BASE}/networks/{net['id']}", json=body, headers=header)
+
+    try:
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            responses = list(pool.map(rename, range(24)))
+    finally:
+        for c in clients:
+            c.close()
+    kinds = Counter(r.status_code if r.status_code == 200 else r.json()["NeutronError"]["type"] for r in responses)
+    assert kinds == Counter({200: 1, "RevisionNumberConstraintFailed": 23}), kinds
+    shown = member.get(f"/networks/{net['id']}").json()["network"]
+    assert shown["revision_number"] == net["revision_number"] + 1
+    member.close()

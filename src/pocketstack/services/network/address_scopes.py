@@ -95,7 +95,7 @@ class AddressScopes:
                 rbac.add(conn, object_type="address_scope", object_id=scope_id, project_id=project_id)
             return self.expand(conn, [self.row(conn, Caller.system(), scope_id)], caller)[0]
 
-    def update(self, caller: Caller, scope_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, scope_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, scope_id)
             values = {k: body[k] for k in ("name",) if k in body}
@@ -113,7 +113,7 @@ class AddressScopes:
                 conn.execute(t.update().where(t.c.id == scope_id).values(**values))
             return self.expand(conn, [self.row(conn, Caller.system(), scope_id)], caller)[0]
 
-    def delete(self, caller: Caller, scope_id: str) -> None:
+    def delete(self, caller: Caller, scope_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             p = m.subnetpools
             if conn.execute(sa.select(p.c.id).where(p.c.address_scope_id == scope_id)).first() is not None:

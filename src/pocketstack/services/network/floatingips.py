@@ -20,6 +20,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -135,9 +136,10 @@ class FloatingIPs:
                 self._associate(conn, caller, row, body)
             return self.expand(conn, [self.row(conn, Caller.system(), fip_id)])[0]
 
-    def update(self, caller: Caller, fip_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, fip_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, fip_id)
+            check_revision(row, revision)
             values = {k: body[k] for k in ("description",) if k in body}
             if values:
                 bump(conn, t, fip_id, **values)
@@ -248,9 +250,10 @@ class FloatingIPs:
             port_id=port["id"],
         )
 
-    def delete(self, caller: Caller, fip_id: str) -> None:
+    def delete(self, caller: Caller, fip_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, caller, fip_id)
+            check_revision(row, revision)
             self.delete_in(conn, row)
 
     def delete_in(self, conn: Connection, row: Row) -> None:

@@ -19,6 +19,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -315,9 +316,10 @@ class Networks:
             raise invalid_input(f"Requested MTU is too big, maximum is {limit}")
         return requested or limit
 
-    def update(self, caller: Caller, network_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, network_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, network_id)
+            check_revision(row, revision)
             values: dict[str, Any] = {}
             for key in ("name", "admin_state_up", "dns_domain", "port_security_enabled", "description"):
                 if key in body:
@@ -424,9 +426,9 @@ class Networks:
         if users - allowed:
             raise neutron("InvalidSharedSetting", network=row["name"])
 
-    def delete(self, caller: Caller, network_id: str) -> None:
+    def delete(self, caller: Caller, network_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
-            self.row(conn, caller, network_id)
+            check_revision(self.row(conn, caller, network_id), revision)
             self.delete_in(conn, network_id)
 
     def delete_in(self, conn: Connection, network_id: str) -> None:

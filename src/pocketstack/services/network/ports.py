@@ -20,6 +20,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -307,9 +308,11 @@ class Ports:
 
     # -- updating --------------------------------------------------------------------------------
 
-    def update(self, caller: Caller, port_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, port_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
-            self.update_in(conn, caller, self.row(conn, caller, port_id), body)
+            row = self.row(conn, caller, port_id)
+            check_revision(row, revision)
+            self.update_in(conn, caller, row, body)
             return self.expand(conn, [self.row(conn, Caller.system(), port_id)], caller)[0]
 
     def update_in(self, conn: Connection, caller: Caller, row: Row, body: dict[str, Any]) -> None:
@@ -387,9 +390,10 @@ class Ports:
 
     # -- deleting ---------------------------------------------------------------------------------
 
-    def delete(self, caller: Caller, port_id: str, l3_check: bool = True) -> None:
+    def delete(self, caller: Caller, port_id: str, l3_check: bool = True, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, caller, port_id)
+            check_revision(row, revision)
             if l3_check:
                 self._prevent_l3_deletion(conn, row)
             self.delete_in(conn, row)

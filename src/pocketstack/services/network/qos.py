@@ -32,6 +32,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -184,9 +185,10 @@ class QosPolicies:
             raise neutron("QoSPolicyDefaultAlreadyExists", project_id=project_id)
         conn.execute(d.insert().values(project_id=project_id, qos_policy_id=policy_id))
 
-    def update(self, caller: Caller, policy_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, policy_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, policy_id)
+            check_revision(row, revision)
             values = {k: body[k] for k in ("name", "description") if k in body}
             if "is_default" in body:
                 if body["is_default"]:
@@ -212,9 +214,9 @@ class QosPolicies:
             rbac.remove(conn, "qos_policy", row["id"], action=rbac.SHARED, target=rbac.WILDCARD)
         conn.execute(t.update().where(t.c.id == row["id"]).values(shared=shared))
 
-    def delete(self, caller: Caller, policy_id: str) -> None:
+    def delete(self, caller: Caller, policy_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
-            self.row(conn, caller, policy_id)
+            check_revision(self.row(conn, caller, policy_id), revision)
             for table, column, kind in ((pb, pb.c.port_id, "port"), (nb, nb.c.network_id, "network")):
                 user = conn.execute(sa.select(column).where(table.c.policy_id == policy_id)).scalar()
                 if user is not None:

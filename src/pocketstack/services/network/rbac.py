@@ -282,7 +282,7 @@ class RbacPolicies:
 
     # -- updating and deleting ---------------------------------------------------------------------
 
-    def update(self, caller: Caller, policy_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, policy_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, policy_id)
             kind = KINDS[row["object_type"]]
@@ -299,7 +299,7 @@ class RbacPolicies:
                     self._after_change(conn, kind, obj)
             return self.row(conn, Caller.system(), policy_id)
 
-    def delete(self, caller: Caller, policy_id: str) -> None:
+    def delete(self, caller: Caller, policy_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, caller, policy_id)
             kind = KINDS[row["object_type"]]

@@ -20,6 +20,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -131,8 +132,9 @@ class Routers:
             self._set_gateway(conn, caller, self.row(conn, Caller.system(), router_id), body["external_gateway_info"])
         return router_id
 
-    def update(self, caller: Caller, router_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, router_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
+            check_revision(self.row(conn, caller, router_id), revision)
             self.update_in(conn, caller, router_id, body)
             return self.expand(conn, [self.row(conn, Caller.system(), router_id)])[0]
 
@@ -174,9 +176,11 @@ class Routers:
             port_ips.allocate(conn, port_id=port["id"], network_id=port["network_id"], groups=groups)
             bump(conn, p, port["id"])
 
-    def delete(self, caller: Caller, router_id: str) -> None:
+    def delete(self, caller: Caller, router_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
-            self.delete_in(conn, self.row(conn, caller, router_id))
+            row = self.row(conn, caller, router_id)
+            check_revision(row, revision)
+            self.delete_in(conn, row)
 
     def delete_in(self, conn: Connection, row: Row) -> None:
         """Delete a router that has no interfaces left (RouterInUse otherwise) with its gateway."""

@@ -24,6 +24,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -302,9 +303,10 @@ class SecurityGroups:
             )  # fmt: skip
             return self.expand(conn, [self.row(conn, Caller.system(), group_id)], caller)[0]
 
-    def update(self, caller: Caller, group_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, group_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, group_id)
+            check_revision(row, revision)
             if "stateful" in body and body["stateful"] != row["stateful"] and self._in_use(conn, group_id):
                 raise neutron("SecurityGroupInUse", id=group_id, reason="in use")
             if row["name"] == "default" and "name" in body:
@@ -317,8 +319,9 @@ class SecurityGroups:
         ps = m.port_security_groups
         return conn.execute(sa.select(ps.c.port_id).where(ps.c.security_group_id == group_id)).first() is not None
 
-    def delete(self, caller: Caller, group_id: str) -> None:
+    def delete(self, caller: Caller, group_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
+            check_revision(self.row(conn, caller, group_id), revision)
             if self._in_use(conn, group_id):
                 raise neutron("SecurityGroupInUse", id=group_id, reason="in use")
             row = self.row(conn, caller, group_id)
@@ -405,9 +408,10 @@ class SecurityGroups:
             bump(conn, g, group_id)
             return [self.rule_row(conn, i) for i in new_ids]
 
-    def delete_rule(self, rule_id: str) -> None:
+    def delete_rule(self, rule_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.rule_row(conn, rule_id)
+            check_revision(row, revision)
             conn.execute(r.delete().where(r.c.id == rule_id))
             bump(conn, g, row["security_group_id"])
 

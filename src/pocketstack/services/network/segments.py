@@ -16,7 +16,7 @@ from pocketstack.core.timeutils import utcnow
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import neutron
-from pocketstack.services.network.store import Listing, Row, bump, list_page, many, one
+from pocketstack.services.network.store import Listing, Row, bump, check_revision, list_page, many, one
 
 if TYPE_CHECKING:
     from pocketstack.services.network.service import NetworkService
@@ -111,15 +111,16 @@ class Segments:
             self.svc.networks.segments_changed(conn, net["id"])
             return self.row(conn, segment_id)
 
-    def update(self, caller: Caller, segment_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, segment_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
-            self.row(conn, segment_id)
+            check_revision(self.row(conn, segment_id), revision)
             bump(conn, t, segment_id, **{k: body[k] for k in ("name", "description") if k in body})
             return self.row(conn, segment_id)
 
-    def delete(self, caller: Caller, segment_id: str) -> None:
+    def delete(self, caller: Caller, segment_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, segment_id)
+            check_revision(row, revision)
             s = m.subnets
             subnets = [x for (x,) in conn.execute(sa.select(s.c.id).where(s.c.segment_id == segment_id))]
             if subnets:

@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from pocketstack.core.pagination import SortKey, after_marker, order_by
 from pocketstack.core.timeutils import utcnow
 from pocketstack.services.network import models as m
+from pocketstack.services.network.errors import revision_mismatch
 
 Row = dict[str, Any]
 
@@ -43,6 +44,13 @@ def bump(conn: Connection, table: sa.Table, row_id: str, **values: Any) -> None:
         .where(table.c.id == row_id)
         .values(**values, updated_at=utcnow(), revision_number=table.c.revision_number + 1)
     )
+
+
+def check_revision(row: Mapping[str, Any], expected: int | None) -> None:
+    """``If-Match: revision_number=N`` (revision-if-match), checked in the write
+    transaction that changes the row, so no other change can slip in between."""
+    if expected is not None and "revision_number" in row and row["revision_number"] != expected:
+        raise revision_mismatch(expected, row["revision_number"])
 
 
 # -- tags -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     new_standard,
@@ -187,9 +188,10 @@ class SubnetPools:
             rbac.add(conn, object_type="subnetpool", object_id=pool_id, project_id=body["project_id"])
         return pool_id
 
-    def update(self, caller: Caller, pool_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, pool_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, pool_id)
+            check_revision(row, revision)
             values: dict[str, Any] = {k: body[k] for k in ("name", "description") if k in body}
             if "prefixes" in body:
                 new = compact(body["prefixes"] + row["prefixes"]) if body["prefixes"] else []
@@ -222,9 +224,9 @@ class SubnetPools:
             bump(conn, t, pool_id, **values)
             return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
 
-    def delete(self, caller: Caller, pool_id: str) -> None:
+    def delete(self, caller: Caller, pool_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
-            self.row(conn, caller, pool_id)
+            check_revision(self.row(conn, caller, pool_id), revision)
             s = m.subnets
             if conn.execute(sa.select(s.c.id).where(s.c.subnetpool_id == pool_id)).first() is not None:
                 raise neutron("SubnetPoolInUse", subnet_pool_id=pool_id, reason="Subnet pool has existing allocations")

@@ -19,6 +19,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     new_standard,
@@ -258,9 +259,10 @@ class Subnets:
 
     # -- updating ---------------------------------------------------------------------------
 
-    def update(self, caller: Caller, subnet_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, subnet_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
             row = self.row(conn, caller, subnet_id)
+            check_revision(row, revision)
             s = {**body, "ip_version": row["ip_version"], "cidr": row["cidr"], "id": subnet_id}
             validate(s, current=row, conn=conn)
             values: dict[str, Any] = {}
@@ -299,9 +301,10 @@ class Subnets:
 
     # -- deleting -------------------------------------------------------------------------------
 
-    def delete(self, caller: Caller, subnet_id: str) -> None:
+    def delete(self, caller: Caller, subnet_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, caller, subnet_id)
+            check_revision(row, revision)
             self.delete_in(conn, row)
 
     def delete_in(self, conn: Connection, row: Row) -> None:

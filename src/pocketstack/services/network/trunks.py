@@ -24,6 +24,7 @@ from pocketstack.services.network.store import (
     Listing,
     Row,
     bump,
+    check_revision,
     delete_tags,
     list_page,
     many,
@@ -222,16 +223,17 @@ class Trunks:
 
     # -- updating and deleting ---------------------------------------------------------------------
 
-    def update(self, caller: Caller, trunk_id: str, body: dict[str, Any]) -> Row:
+    def update(self, caller: Caller, trunk_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:
-            self.row(conn, caller, trunk_id)
+            check_revision(self.row(conn, caller, trunk_id), revision)
             values = {k: body[k] for k in ("name", "description", "admin_state_up") if k in body}
             bump(conn, t, trunk_id, **values)
             return self.expand(conn, [self.row(conn, Caller.system(), trunk_id)])[0]
 
-    def delete(self, caller: Caller, trunk_id: str) -> None:
+    def delete(self, caller: Caller, trunk_id: str, revision: int | None = None) -> None:
         with self.db.write() as conn:
             row = self.row(conn, caller, trunk_id)
+            check_revision(row, revision)
             self._manageable(row)
             for (port_id,) in conn.execute(sa.select(sp.c.port_id).where(sp.c.trunk_id == trunk_id)):
                 self._unbind_subport(conn, port_id)

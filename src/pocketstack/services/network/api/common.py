@@ -18,7 +18,7 @@ from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.services.network import attributes as attrs
 from pocketstack.services.network.access import Caller, Memo
 from pocketstack.services.network.attributes import Resource
-from pocketstack.services.network.errors import bad_request, not_found, revision_mismatch
+from pocketstack.services.network.errors import bad_request, not_found
 from pocketstack.services.network.service import NetworkService
 
 Row = Mapping[str, Any]
@@ -179,7 +179,8 @@ def revision_constraint(req: ApiRequest) -> int | None:
 
 def load_for_change(req: ApiRequest, spec: Spec, action: str, resource_id: str, body: dict[str, Any] | None) -> Row:
     """Fetch what a PUT/DELETE acts on and check ``<action>_<resource>`` (404 for callers who
-    may not even see it) and any ``If-Match`` revision constraint (412)."""
+    may not even see it); the ``If-Match`` revision constraint (412) is then checked by the
+    manager inside the transaction that makes the change."""
     row: Row = spec.mgr(req).get(caller(req), resource_id)
     target = spec.target(spec.view(row), row)
     if body is not None:
@@ -192,22 +193,21 @@ def load_for_change(req: ApiRequest, spec: Spec, action: str, resource_id: str, 
         updated=list(body) if body is not None else None,
         show_action=f"get_{spec.name}",
     )
-    expected = revision_constraint(req)
-    if expected is not None and expected != row["revision_number"]:
-        raise revision_mismatch(expected, row["revision_number"])
     return row
 
 
 def update_resource(req: ApiRequest, spec: Spec, resource_id: str) -> Reply:
     (body,), _bulk = prepare(req, spec, create=False)
     load_for_change(req, spec, "update", resource_id, body)
-    row = spec.mgr(req).update(caller(req), resource_id, body)
+    expected = revision_constraint(req)
+    row = spec.mgr(req).update(caller(req), resource_id, body, revision=expected)
     return render_one(req, spec, row)
 
 
 def delete_resource(req: ApiRequest, spec: Spec, resource_id: str) -> Reply:
     load_for_change(req, spec, "delete", resource_id, None)
-    spec.mgr(req).delete(caller(req), resource_id)
+    expected = revision_constraint(req)
+    spec.mgr(req).delete(caller(req), resource_id, revision=expected)
     return Reply(204)
 
 

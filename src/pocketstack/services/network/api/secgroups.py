@@ -17,6 +17,7 @@ from pocketstack.services.network.api.common import (
     render_created,
     render_list,
     render_one,
+    revision_constraint,
     show_resource,
     svc,
     update_resource,
@@ -98,5 +99,5 @@ def delete_rule(req: ApiRequest) -> Reply:
     if not s.access.allowed(req.ctx, "get_security_group_rule", target):
         raise not_found()
     s.access.enforce(req.ctx, "delete_security_group_rule", target)
-    s.secgroups.delete_rule(row["id"])
+    s.secgroups.delete_rule(row["id"], revision=revision_constraint(req))
     return Reply(204)
