@@ -113,12 +113,17 @@ def test_trunk_validation(member: Neutron, alt: Neutron) -> None:
 
 
 def test_parent_binding_drives_status(admin: Neutron) -> None:
-    _net, (parent,) = _ports(admin, 1, "10.184.0.0/24")
-    trunk = admin.create("trunks", "trunk", port_id=parent["id"])
+    _net, (parent, sub) = _ports(admin, 2, "10.184.0.0/24")
+    trunk = admin.create("trunks", "trunk", port_id=parent["id"], sub_ports=[
+        {"port_id": sub["id"], "segmentation_type": "vlan", "segmentation_id": 42},
+    ])  # fmt: skip
+    assert admin.get(f"/ports/{sub['id']}").json()["port"]["status"] == "DOWN"  # as its unbound parent
     admin.put(f"/ports/{parent['id']}", {"port": {"binding:host_id": "compute1", "device_owner": "compute:nova",
                                                     "device_id": name("vm")}})  # fmt: skip
     assert admin.get(f"{T}/{trunk['id']}").json()["trunk"]["status"] == "ACTIVE"
+    assert admin.get(f"/ports/{sub['id']}").json()["port"]["status"] == "ACTIVE"
     admin.put(f"/ports/{parent['id']}", {"port": {"binding:host_id": ""}})
     assert admin.get(f"{T}/{trunk['id']}").json()["trunk"]["status"] == "DOWN"
+    assert admin.get(f"/ports/{sub['id']}").json()["port"]["status"] == "DOWN"
     admin.put(f"/ports/{parent['id']}", {"port": {"binding:host_id": "compute2"}})
     assert admin.get(f"{T}/{trunk['id']}").json()["trunk"]["status"] == "ACTIVE"

@@ -288,16 +288,24 @@ class Trunks:
 
     @staticmethod
     def parent_changed(conn: Connection, port: Row, values: dict[str, Any]) -> None:
-        """A parent port unbound takes its trunk DOWN; becoming ACTIVE brings it back up."""
+        """A parent port unbound takes its trunk (and subports) DOWN; becoming ACTIVE brings
+        them back up."""
         trunk_id = conn.execute(sa.select(t.c.id).where(t.c.port_id == port["id"])).scalar()
         if trunk_id is None:
             return
         vif = values.get("binding_vif_type", port["binding_vif_type"])
         status = values.get("status", port["status"])
         if vif == "unbound" and port["binding_vif_type"] != "unbound":
-            bump(conn, t, trunk_id, status=DOWN)
+            new = DOWN
         elif status == ACTIVE and port["status"] != ACTIVE:
-            bump(conn, t, trunk_id, status=ACTIVE)
+            new = ACTIVE
+        else:
+            return
+        bump(conn, t, trunk_id, status=new)
+        # OVN brings the subports up and down with their parent's binding on its chassis
+        subs = [x for (x,) in conn.execute(sa.select(sp.c.port_id).where(sp.c.trunk_id == trunk_id))]
+        for sub_id in subs:
+            bump(conn, p, sub_id, status=new)
 
     @staticmethod
     def check_port_deletion(conn: Connection, port_id: str) -> None:
