@@ -16,6 +16,7 @@ from pocketstack.services.network import ipam, port_ips, quotas
 from pocketstack.services.network import models as m
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.errors import bad_request, neutron
+from pocketstack.services.network.networks import visible_to as network_visibility
 from pocketstack.services.network.store import (
     Listing,
     Row,
@@ -264,14 +265,17 @@ class FloatingIPs:
             self.svc.ports.delete_in(conn, port)
 
     def pools(self, caller: Caller) -> list[Row]:
-        """``/v2.0/floatingip_pools``: the IPv4 subnets of external networks."""
+        """``/v2.0/floatingip_pools``: the IPv4 subnets of the external networks the caller sees."""
         with self.db.read() as conn:
             n, s = m.networks, m.subnets
-            return many(
-                conn,
+            stmt = (
                 sa.select(s.c.id.label("subnet_id"), s.c.name.label("subnet_name"), s.c.network_id, s.c.cidr,
                           s.c.project_id)
                 .join(n, n.c.id == s.c.network_id)
                 .where(n.c.external.is_(True), s.c.ip_version == 4)
-                .order_by(s.c.created_at),
+                .order_by(s.c.created_at)
             )  # fmt: skip
+            visible = network_visibility(caller)
+            if visible is not None:
+                stmt = stmt.where(visible)
+            return many(conn, stmt)
