@@ -229,9 +229,10 @@ def compute(cloud: CloudInfo) -> Sections:
 
 
 def network(cloud: CloudInfo) -> Sections:
-    """Neutron as pocketstack runs it (ML2/OVN-like): the extensions it lists (so Tempest
-    skips agents, DVR, metering, QoS, RBAC …), IPv6 with address modes, port security,
-    floating IPs on DevStack's ``public`` network."""
+    """Neutron as pocketstack runs it (ML2/OVN-like): the extensions it lists (RBAC, QoS,
+    trunks, segments, auto-allocated topology …; Tempest skips DHCP agent scheduling, DVR,
+    metering), IPv6 with address modes, port security, floating IPs on DevStack's
+    ``public`` network."""
     nets = cloud.get("/networking/v2.0/networks", **{"router:external": "true"}).get("networks", [])
     extensions = [e["alias"] for e in cloud.get("/networking/v2.0/extensions").get("extensions", [])]
     opts = {
