@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from pocketstack.core import ids
+from pocketstack.core.errors import ApiError
 from pocketstack.services.network import models as m
 from pocketstack.services.network import quotas
 from pocketstack.services.network.access import Caller
@@ -256,8 +257,8 @@ class RbacPolicies:
         if kind.name == "network":
             try:
                 obj = self.svc.networks.row(conn, caller, object_id)
-            except Exception as exc:  # NetworkNotFound, wrapped as upstream's callback failure
-                raise invalid_input(getattr(exc, "message", str(exc)).rstrip(".")) from None
+            except ApiError as exc:  # NetworkNotFound, wrapped as upstream's callback failure
+                raise invalid_input(exc.message.rstrip(".")) from None
         else:
             found = one(conn, sa.select(t).where(t.c.id == object_id))
             if found is None:
