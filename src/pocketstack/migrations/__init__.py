@@ -10,6 +10,7 @@ To add a migration after changing a service's models::
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,33 +51,59 @@ def _config(connection: object | None = None) -> Any:
     return cfg
 
 
+_REVISION = re.compile(r"^revision\s*=\s*['\"]([0-9a-zA-Z_]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*=\s*(.+)$", re.M)
+_VERSION_TABLE = sa.Table("alembic_version", sa.MetaData(), sa.Column("version_num", sa.String(32), primary_key=True))
+
+
+def script_heads() -> set[str]:
+    """The newest revision of every branch, read from the version files.
+
+    Alembic's own loader costs a noticeable part of start-up, so the usual case — a
+    database already at the heads — is decided without it.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for branch in BRANCHES:
+        for path in (HERE / "versions" / branch).glob("*.py"):
+            text = path.read_text()
+            match = _REVISION.search(text)
+            if match:
+                revisions.add(match.group(1))
+            down = _DOWN.search(text)
+            if down:
+                parents.update(re.findall(r"['\"]([0-9a-zA-Z_]+)['\"]", down.group(1)))
+    return revisions - parents
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the database to the newest schema of every branch (a no-op when current).
 
     A brand-new database gets every table at once from the models and is stamped at
     the heads (tests/unit/test_migrations.py proves the models and the migration
-    history give the same schema); an existing one is upgraded step by step.
+    history give the same schema); an existing one is upgraded step by step by Alembic.
     """
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
+    heads = script_heads()
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             # take the write lock first, so processes starting together migrate one by one
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
         with conn.begin():
-            cfg = _config(conn)
-            heads = set(ScriptDirectory.from_config(cfg).get_heads())
-            current = set(MigrationContext.configure(conn).get_current_heads())
+            tables = set(sa.inspect(conn).get_table_names())
+            current: set[str] = set()
+            if "alembic_version" in tables:
+                current = {row[0] for row in conn.execute(sa.select(_VERSION_TABLE.c.version_num))}
             if current == heads:
                 return
-            if not current and not sa.inspect(conn).get_table_names():
+            if not tables:
                 for branch in BRANCHES:
-                    branch_metadata(branch).create_all(conn)
-                command.stamp(cfg, "heads")
-            else:
-                command.upgrade(cfg, "heads")
+                    branch_metadata(branch).create_all(conn, checkfirst=False)
+                _VERSION_TABLE.create(conn)
+                conn.execute(_VERSION_TABLE.insert(), [{"version_num": h} for h in sorted(heads)])
+                return
+            from alembic import command
+
+            command.upgrade(_config(conn), "heads")
 
 
 def upgrade_stepwise(engine: Engine) -> None:
