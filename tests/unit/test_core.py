@@ -60,3 +60,10 @@ def test_header_values_are_made_ascii() -> None:
     assert header_value("http://h/v3/projects/p/tags/a b") == "http://h/v3/projects/p/tags/a b"
     assert header_value("http://h/tags/\u202eevil-\u00fc") == "http://h/tags/%E2%80%AEevil-%C3%BC"
     assert header_value("a\x00b\r\nSet-Cookie: x") == "a%00b%0D%0ASet-Cookie: x"
+
+
+def test_bodies_with_integers_past_64_bits_serialize() -> None:
+    from pocketstack.core.asgi import dumps
+
+    assert dumps({"a": 1}) == b'{"a":1}'
+    assert dumps({"n": 10**30, "s": "\u00fc"}) == '{"n":1000000000000000000000000000000,"s":"\u00fc"}'.encode()

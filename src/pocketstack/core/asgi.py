@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import inspect
+import json
 import logging
 import re
 import time
@@ -46,7 +47,11 @@ METHODS = tuple(m for m in falcon.constants.COMBINED_METHODS if m != "WEBSOCKET"
 
 
 def dumps(body: Any) -> bytes:
-    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    try:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        # orjson stops at 64-bit integers; JSON itself doesn't (an echoed 1e308 taken as an int)
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False, default=str).encode()
 
 
 _HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F))
