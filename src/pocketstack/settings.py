@@ -69,6 +69,8 @@ class VolumeSettings:
     backend_capacity_gb: int = 10000
     # simulated LVM backends lvmdriver-1 … lvmdriver-N (DevStack's multi-backend when > 1)
     backends: int = 1
+    # DevStack's ENABLE_VOLUME_MULTIATTACH: bootstrap creates the "multiattach" volume type
+    multiattach: bool = True
 
 
 @dataclass

@@ -218,7 +218,8 @@ def compute(cloud: CloudInfo) -> Sections:
         "enable_instance_password": "true",
         "attach_encrypted_volume": "false",
         "swap_volume": "false",
-        "volume_multiattach": "false",
+        # DevStack's ENABLE_VOLUME_MULTIATTACH: the volume service has its multiattach type
+        "volume_multiattach": on(_multiattach_type(cloud) is not None),
         "disk_config": "true",
         "scheduler_enabled_filters": "AvailabilityZoneFilter, ComputeFilter, ComputeCapabilitiesFilter, "
         "ImagePropertiesFilter, ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter, SameHostFilter, "
@@ -226,6 +227,16 @@ def compute(cloud: CloudInfo) -> Sections:
         "nova_policy_roles": "admin, manager, member, reader",
     }
     return {"compute": opts, "compute-feature-enabled": features}
+
+
+def _multiattach_type(cloud: CloudInfo) -> str | None:
+    """The volume type DevStack makes for multiattach (``multiattach="<is> True"``), if any."""
+    if not cloud.has("volume"):
+        return None
+    for vtype in cloud.get("/volume/v3/types").get("volume_types", []):
+        if (vtype.get("extra_specs") or {}).get("multiattach") == "<is> True":
+            return str(vtype["name"])
+    return None
 
 
 def network(cloud: CloudInfo) -> Sections:
@@ -274,6 +285,7 @@ def volume(cloud: CloudInfo) -> Sections:
             "storage_protocol": "iSCSI",
             "vendor_name": "Open Source",
             "disk_format": "raw,qcow2",
+            "volume_type_multiattach": _multiattach_type(cloud) or "",
         },
         "volume-feature-enabled": {
             "backup": "true",
@@ -283,8 +295,9 @@ def volume(cloud: CloudInfo) -> Sections:
             "manage_snapshot": "true",
             "manage_volume": "true",
             "replication": "false",
-            "extend_attached_volume": "false",
-            "extend_attached_encrypted_volume": "false",
+            # Cinder tells Nova (volume-extended) and Nova records the extend_volume action
+            "extend_attached_volume": on(cloud.has("compute")),
+            "extend_attached_encrypted_volume": on(cloud.has("compute")),
             "extend_volume_with_snapshot": "true",
         },
     }

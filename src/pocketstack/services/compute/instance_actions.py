@@ -45,6 +45,7 @@ EVENTS: dict[str, list[str]] = {
     ],
     "attach_volume": ["compute_attach_volume"],
     "detach_volume": ["compute_detach_volume"],
+    "extend_volume": ["compute_extend_volume"],
     "attach_interface": ["compute_attach_interface"],
     "detach_interface": ["compute_detach_interface"],
     "trigger_crash_dump": ["compute_trigger_crash_dump"],

@@ -211,6 +211,16 @@ class Lifecycle:
             )
         elif kind == "delete":
             self.destroy(conn, inst, now)
+        elif kind == "extend_volume" and p.get("new_size") is not None:
+            # the guest sees the new size; Nova keeps it on the mapping
+            conn.execute(
+                block_device_mappings.update()
+                .where(
+                    block_device_mappings.c.instance_uuid == inst["uuid"],
+                    block_device_mappings.c.volume_id == p.get("volume_id"),
+                )
+                .values(volume_size=int(p["new_size"]))
+            )
         self._events(conn, task, inst)
 
     def fail(self, conn: Connection, task: Task, exc: Exception) -> None:

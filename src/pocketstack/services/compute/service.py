@@ -13,6 +13,7 @@ from pocketstack.services.compute.actions import Actions
 from pocketstack.services.compute.attachments import Attachments
 from pocketstack.services.compute.create import Creator
 from pocketstack.services.compute.drivers.simulated import SimulatedDriver
+from pocketstack.services.compute.events import ExternalEvents, request_id
 from pocketstack.services.compute.flavors import Flavors
 from pocketstack.services.compute.integration import Integration
 from pocketstack.services.compute.keypairs import Keypairs
@@ -24,6 +25,8 @@ from pocketstack.services.compute.servers import Servers, brief
 from pocketstack.services.compute.volumes import Volumes
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from pocketstack.core.cloud import Cloud
 
 
@@ -44,6 +47,7 @@ class ComputeService:
         self.actions = Actions(self)
         self.ops = Ops(self)
         self.interfaces = Attachments(self)
+        self.events = ExternalEvents(self)
 
     # -- other services ------------------------------------------------------------------
 
@@ -63,6 +67,27 @@ class ComputeService:
                 sa.select(instances).where(instances.c.uuid == server_id, instances.c.deleted.is_(False))
             ).first()
         return brief(dict(row._mapping)) if row else None
+
+    def volume_extended(
+        self,
+        conn: Connection,
+        *,
+        volume_id: str,
+        server_ids: list[str],
+        new_size: int,
+        user_id: str | None = None,
+        project_id: str | None = None,
+    ) -> None:
+        """Cinder's ``volume-extended`` external event for each server the volume is attached
+        to, inside the block storage service's write transaction that finished the extend
+        (so the two never disagree): Nova's ``extend_volume`` instance action, whose
+        ``compute_extend_volume`` event follows as a simulated transition."""
+        events = [{"name": "volume-extended", "server_uuid": s, "tag": volume_id} for s in dict.fromkeys(server_ids)]
+        if events:
+            self.events.accept(
+                conn, events, user_id=user_id, project_id=project_id, request_id=request_id(),
+                sizes={volume_id: new_size},
+            )  # fmt: skip
 
     # -- life of the service -----------------------------------------------------------------
 

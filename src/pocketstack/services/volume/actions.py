@@ -6,7 +6,7 @@ status and leave a task that finishes them; the rest are immediate, as upstream.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,10 +64,17 @@ def check_reset_body(body: Mapping[str, Any]) -> None:
         )
 
 
+# (conn, volume row, new size) -> None: tells the compute service an attached volume grew
+ExtendNotifier = Callable[[Connection, Mapping[str, Any], int], None]
+
+
 class VolumeActions:
-    def __init__(self, volumes: Volumes, attachments: Attachments) -> None:
+    def __init__(
+        self, volumes: Volumes, attachments: Attachments, notify_extended: ExtendNotifier | None = None
+    ) -> None:
         self.volumes = volumes
         self.attachments = attachments
+        self.notify_extended = notify_extended
         self.db = volumes.db
         tasks = volumes.tasks
         tasks.register("volume_extend", self._finish_extend)
@@ -131,6 +138,9 @@ class VolumeActions:
             .where(v.c.id == volume_id)
             .values(size=new_size, status=status, previous_status=None, updated_at=utcnow())
         )
+        if status == "in-use" and self.notify_extended is not None:
+            # Cinder's volume manager: nova_api.extend_volume(instance_uuids, volume_id)
+            self.notify_extended(conn, row, new_size)
 
     def extend_completion(self, conn: Connection, volume: Mapping[str, Any], error: bool) -> None:
         if volume["status"] != "extending":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from pocketstack.core.context import RequestContext
 from pocketstack.core.db import Database
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from pocketstack.core.cloud import Cloud
     from pocketstack.services.volume.policies import VolumePolicyEngine
 
+log = logging.getLogger("pocketstack.volume")
+
 DEFAULT_VOLUME_TYPE = "lvmdriver-1"  # DevStack's default_volume_type
 
 
@@ -56,7 +61,7 @@ class VolumeService:
             image_service=self._image_service,
         )
         self.attachments = Attachments(self.volumes, self.backend, self._server_in_use)
-        self.actions = VolumeActions(self.volumes, self.attachments)
+        self.actions = VolumeActions(self.volumes, self.attachments, self._notify_extended)
         self.snapshots = Snapshots(self.volumes)
         self.backups = Backups(self.volumes)
         self.qos = QosSpecs(self.db)
@@ -78,6 +83,24 @@ class VolumeService:
             return bool(self.cloud.service("compute").server_exists(server_id))
         except Exception:
             return False
+
+    def _notify_extended(self, conn: Connection, volume: Mapping[str, Any], new_size: int) -> None:
+        """Cinder sends Nova a ``volume-extended`` event for every server of an extended
+        in-use volume; here inside the transaction that finished the extend (a savepoint, so
+        that compute failing to take the event does not undo the extend, as upstream)."""
+        if not self.cloud.has("compute"):
+            return
+        server_ids = [a["instance_uuid"] for a in self.attachments.for_volume(conn, volume["id"]) if a["instance_uuid"]]
+        if not server_ids:
+            return
+        try:
+            with conn.begin_nested():
+                self.cloud.service("compute").volume_extended(
+                    conn, volume_id=volume["id"], server_ids=server_ids, new_size=new_size,
+                    user_id=volume.get("user_id"), project_id=volume.get("project_id"),
+                )  # fmt: skip
+        except Exception:
+            log.exception("telling compute that volume %s was extended", volume["id"])
 
     def is_admin(self, ctx: RequestContext) -> bool:
         return self.policy.is_admin(ctx) if self.policy is not None else ctx.is_admin

@@ -3,6 +3,7 @@ os-instance_usage_audit_log, os-server-external-events."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,10 @@ import sqlalchemy as sa
 
 from pocketstack.core import timeutils
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.core.errors import BadRequest, NotFound, NotImplementedYet
+from pocketstack.core.errors import ApiError, BadRequest, NotFound, NotImplementedYet
 from pocketstack.services.compute import hosts
 from pocketstack.services.compute.api.common import authorize, require_version, svc
+from pocketstack.services.compute.lifecycle import system_ctx
 from pocketstack.services.compute.models import instances, services
 
 H = "os_compute_api:os-hosts:"
@@ -150,38 +152,28 @@ def show_audit_log(req: ApiRequest) -> Reply:
 
 # -- external events ----------------------------------------------------------------------------
 
-TAG_REQUIRED = {"network-vif-plugged", "network-vif-unplugged", "network-vif-deleted", "volume-extended",
-                "accelerator-request-bound", "volume-reimaged"}  # fmt: skip
-
 
 def create_external_events(req: ApiRequest) -> Reply:
     authorize(req, "os_compute_api:os-server-external-events:create", {})
     events = req.body["events"]
-    ids = list({e["server_uuid"] for e in events})
-    with svc(req).db.read() as conn:
-        found = {
-            r.uuid: r.host
-            for r in conn.execute(
-                sa.select(instances.c.uuid, instances.c.host).where(
-                    instances.c.uuid.in_(ids), instances.c.deleted.is_(False)
-                )
-            )
-        }
-    status = 200
-    out = []
-    for event in events:
-        item = dict(event)
-        item.setdefault("status", "completed")
-        if event["server_uuid"] not in found:
-            item.update(status="failed", code=404)
-            status = 207
-        elif event["name"] in TAG_REQUIRED and event.get("tag") is None:
-            item.update(status="failed", code=400)
-            status = 207
-        elif found[event["server_uuid"]]:
-            item.update(status="completed", code=200)
-        else:
-            item.update(status="failed", code=422)
-            status = 207
-        out.append(item)
+    s_ = svc(req)
+    sizes = _volume_sizes(req, {str(e["tag"]) for e in events if e["name"] == "volume-extended" and e.get("tag")})
+    with s_.db.write() as conn:
+        status, out = s_.events.accept(
+            conn, events, user_id=req.ctx.user_id, project_id=req.ctx.project_id, request_id=req.request_id,
+            sizes=sizes,
+        )  # fmt: skip
     return Reply(status, {"events": out})
+
+
+def _volume_sizes(req: ApiRequest, volume_ids: set[str]) -> dict[str, int]:
+    """What Nova's compute reads from Cinder when a volume-extended event arrives."""
+    volume = svc(req).integration.volume()
+    sizes: dict[str, int] = {}
+    if volume is None:
+        return sizes
+    ctx = system_ctx(None)
+    for volume_id in volume_ids:
+        with contextlib.suppress(ApiError):
+            sizes[volume_id] = int(volume.get_volume(ctx, volume_id)["size"])
+    return sizes
