@@ -432,12 +432,19 @@ def mutations(schema: Schema, sampler: Sampler, rng: random.Random, budget: int 
     places = list(paths(schema))
     per_place = 2
     if len(places) * per_place > budget:
-        places = rng.sample(places, max(1, budget // per_place))
+        # every property of the resource itself, then a sample of the deeper ones
+        shallow = [p for p in places if len(p[0]) <= 2]
+        shallow = rng.sample(shallow, min(len(shallow), budget // per_place + 4))
+        deeper = [p for p in places if len(p[0]) > 2]
+        room = max(0, budget // per_place - len(shallow))
+        places = shallow + rng.sample(deeper, min(room, len(deeper)))
     for i, (path, sub) in enumerate(places):
         bad = bad_values(sub, rng, sampler)
         kinds = rng.sample(sorted(bad), min(per_place, len(bad)))
-        if set(types_of(sub)) & {"integer", "number"} and "out-of-range" not in kinds:
-            kinds[0] = "out-of-range"  # numbers: always one past what the database holds
+        types = set(types_of(sub))
+        if types & {"integer", "number", "array"} and "out-of-range" not in kinds:
+            kinds[0] = "out-of-range"  # numbers past what the database holds, arrays past their end
+        if types & {"integer", "number"} and "array" not in types:
             bad["out-of-range"] = rng.choice(v.BIG_INTS[:2])
         for kind in kinds:
             where = "/".join(str(k) for k, _ in path)

@@ -141,8 +141,16 @@ class Planner:
         self.ids = ids
         self.token = token
         self.full = full  # the admin run also tries what doesn't depend on who asks
-        self.rng = random.Random(seed(route.key, persona))
-        self.sampler = bodies.Sampler(body_ids(route, ids), self.rng)
+        self._rngs: dict[str, random.Random] = {}
+        # each family of cases draws from its own stream, so changing one keeps the others
+        self.sampler = bodies.Sampler(body_ids(route, ids), self.rng("body-values"))
+        self.default_sampler = bodies.Sampler(body_ids(route, ids), self.rng("default-body"))
+
+    def rng(self, family: str) -> random.Random:
+        if family not in self._rngs:
+            # the same draws for every persona: each is sent the same bad input
+            self._rngs[family] = random.Random(seed(self.route.key, family))
+        return self._rngs[family]
 
     # -- defaults ------------------------------------------------------------------------------
 
@@ -165,7 +173,7 @@ class Planner:
         if actions.is_dispatcher(r.service, r.template):
             return b"{}", {"Content-Type": "application/json"}
         schemas = [(None, dict(self.hint))] if self.hint else r.schemas()
-        body: Any = self.sampler.sample(schemas[-1][1]) if schemas else {}
+        body: Any = self.default_sampler.sample(schemas[-1][1]) if schemas else {}
         return orjson.dumps(body), {"Content-Type": "application/json"}
 
     def case(self, label: str, **kw: Any) -> Case:
@@ -197,22 +205,23 @@ class Planner:
     def path_cases(self) -> Iterator[Case]:
         for param in self.route.params:
             others = [k for k in v.PATH_VALUES if k not in v.PATH_ALWAYS]
-            for kind in (*v.PATH_ALWAYS, *self.rng.sample(others, 3)):
+            for kind in (*v.PATH_ALWAYS, *self.rng("path").sample(others, 3)):
                 path = fill(self.route, self.ids, {param: v.PATH_VALUES[kind]})
                 yield self.case(f"path:{param}={kind}", path=path)
 
     def query_cases(self) -> Iterator[Case]:
         others = [k for k in v.QUERY_VALUES if k not in v.QUERY_ALWAYS]
         if self.route.method in ("GET", "HEAD"):
-            kinds = [*v.QUERY_ALWAYS, *self.rng.sample(others, 5)]
+            kinds = [*v.QUERY_ALWAYS, *self.rng("query").sample(others, 5)]
         else:
-            kinds = self.rng.sample(sorted(v.QUERY_VALUES), 2)
+            kinds = self.rng("query").sample(sorted(v.QUERY_VALUES), 2)
         for kind in kinds:
             yield self.case(f"query:{kind}", query=v.QUERY_VALUES[kind])
         if self.route.method in ("GET", "HEAD"):
             yield self.case("query:regex", query="name=(&ip=[&ip6=*&hostname=%5C")
-            for key in self.rng.sample(v.FILTER_KEYS, 6):
-                query = f"{quote(key, safe='')}={self.rng.choice(v.FILTER_GARBAGE)}"
+            rng = self.rng("filters")
+            for key in rng.sample(v.FILTER_KEYS, 6):
+                query = f"{quote(key, safe='')}={rng.choice(v.FILTER_GARBAGE)}"
                 yield self.case(f"query:{key}", query=query)
 
     def header_cases(self) -> Iterator[Case]:
@@ -278,7 +287,7 @@ class Planner:
         found = [(None, dict(self.hint))] if self.hint else r.schemas()
         vr = r.versions
         if len(found) > 3:
-            found = [found[0], self.rng.choice(found[1:-1]), found[-1]]
+            found = [found[0], self.rng("versions").choice(found[1:-1]), found[-1]]
         out: list[tuple[str | None, dict[str, Any]]] = []
         for lo, schema in found:
             version = None if vr is None else str(vr.maximum if lo is None else max(lo, vr.minimum))
@@ -294,7 +303,7 @@ class Planner:
         found = self._versions()
         budget = max(10, 32 // max(1, len(found)))
         for version, schema in found:
-            for bc in bodies.mutations(schema, self.sampler, self.rng, budget):
+            for bc in bodies.mutations(schema, self.sampler, self.rng("body"), budget):
                 out.append(self._with_version(version, f"body@{version or '-'}:{bc.label}", bc.body))
         return out
 
@@ -311,13 +320,13 @@ class Planner:
         if vr is not None:
             low = actions.dispatched(r.service, r.template, vr.minimum)
             known += [(n, s) for n, s in low if n not in dict(known)]
-        picked = known if len(known) <= 12 else self.rng.sample(known, 12)
+        picked = known if len(known) <= 12 else self.rng("actions").sample(known, 12)
         for name, schema in picked:
             if schema is None:
                 for label, inner in (("null", None), ("object", {}), ("nested", v.NESTED), ("string", "x")):
                     out.append(self._with_version(version, f"action:{name}={label}", {name: inner}))
                 continue
-            for bc in bodies.mutations(schema, self.sampler, self.rng, 4):
+            for bc in bodies.mutations(schema, self.sampler, self.rng("body"), 4):
                 if bc.label.startswith("sample"):
                     continue  # a valid action would act on the scratch resources
                 out.append(self._with_version(version, f"action:{name}:{bc.label}", bc.body))
@@ -332,7 +341,7 @@ class Planner:
             if name in ("freeze", "failover_host"):
                 continue  # would take the simulated backend away from later cases
             path = fill(r, self.ids, {"action": quote(name, safe="")})
-            for bc in bodies.mutations(schema or {"type": "object"}, self.sampler, self.rng, 4):
+            for bc in bodies.mutations(schema or {"type": "object"}, self.sampler, self.rng("body"), 4):
                 if bc.label.startswith("sample"):
                     continue
                 hdrs = self.headers(version, **{"Content-Type": "application/json"})

@@ -59,6 +59,23 @@ QUERY_VALUES: dict[str, str] = {
     "marker-big": "marker=99999999999999999999&limit=1",
     "size-range": "size_min=99999999999999999999&size_max=-1&min_disk=1e999",
     "page-reverse": "page_reverse=maybe&limit=1&marker=x",
+    "numeric-filters": "&".join(
+        f"{k}={v}"
+        for k, v in (
+            ("minDisk", "99999999999999999999"),
+            ("minRam", "-99999999999999999999"),
+            ("ip_version", "1.5"),
+            ("offset", "1.5"),
+            ("size", "99999999999999999999"),
+            ("min_disk", "99999999999999999999"),
+            ("mtu", "99999999999999999999"),
+            ("revision_number", "99999999999999999999"),
+            ("port_range_min", "1.5"),
+            ("default_limit", "99999999999999999999"),
+            ("resource_limit", "-1.5"),
+            ("priority", "x"),
+        )
+    ),
 }
 # Filter keys the services read, and garbage for them (one key=value per request).
 FILTER_KEYS = (
@@ -78,7 +95,10 @@ FILTER_GARBAGE = (
     "", "x", "-1", "99999999999999999999", "%00", "(", "[", "*", "gte:nope", "%F0%9F%99%82" * 20,
     "%7B%22a%22%3A1%7D", "1.5", "true,false", "in:", "neq:%00", "1970-13-45T99:99:99",
 )  # fmt: skip
-QUERY_ALWAYS = ("limit-nan", "limit-negative", "limit-huge", "marker-missing", "sort", "fields-empty", "unknown-key")
+QUERY_ALWAYS = (
+    "limit-nan", "limit-negative", "limit-huge", "marker-missing", "sort", "fields-empty", "unknown-key",
+    "size-range", "offset", "marker-big", "numeric-filters", "since-garbage",
+)  # fmt: skip
 
 # Microversion headers; "latest" is valid and takes the newest shapes.
 VERSION_HEADERS: dict[str, dict[str, str]] = {
