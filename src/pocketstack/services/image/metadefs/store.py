@@ -229,6 +229,8 @@ class MetadefStore:
         table = _CHILD_TABLES[kind]
         stmt = sa.select(table).where(table.c.namespace_id == ns_id)
         if sort:
+            if sort["sort_key"] not in table.c:  # oslo.db's paginate_query: InvalidSortKey
+                raise errors.bad_request("Sort key supplied was not valid.")
             keys = [SortKey(table.c[k], sort["sort_dir"] == "desc") for k in dict.fromkeys([sort["sort_key"], "id"])]
             if sort.get("marker_row") is not None:
                 stmt = stmt.where(after_marker(keys, sort["marker_row"]))
