@@ -95,3 +95,14 @@ def test_image_range_filters_past_64_bits_the_other_way_match_everything(admin: 
     r = admin.get("/image/v2/images?size_max=99999999999999999999", headers={"Accept": "application/json"})
     assert r.status_code == 200, r.text
     assert [i["id"] for i in r.json()["images"]] == [i["id"] for i in every if i["size"] is not None]
+
+
+@pytest.mark.parametrize("children", ["tags"])
+def test_image_metadef_children_sorted_by_an_unknown_key_is_400(admin: httpx.Client, children: str) -> None:
+    name = f"sort-{uuid.uuid4().hex[:8]}"
+    json = {"Accept": "application/json"}
+    assert admin.post("/image/v2/metadefs/namespaces", json={"namespace": name}, headers=json).status_code == 201
+    r = admin.get(f"/image/v2/metadefs/namespaces/{name}/{children}?sort_key=bogus&sort_dir=asc", headers=json)
+    assert r.status_code == 400, r.text
+    assert "Sort key supplied was not valid." in r.json()["message"]
+    assert admin.get(f"/image/v2/metadefs/namespaces/{name}/{children}?sort_key=name", headers=json).status_code == 200

@@ -41,6 +41,7 @@ QUERY_VALUES: dict[str, str] = {
     "marker-garbage": "marker=%00%27",
     "sort": "sort_key=bogus&sort_dir=sideways",
     "sort-dir-only": "sort_dir=up",
+    "sort-key-bogus": "sort_key=bogus&sort_dir=asc",
     "sort-key-many": "sort_key=name&sort_key=id&sort_key=bogus&sort_dir=asc",
     "sort-cinder": "sort=bogus:sideways,name:asc",
     "fields-empty": "fields=",
@@ -97,7 +98,7 @@ FILTER_GARBAGE = (
 )  # fmt: skip
 QUERY_ALWAYS = (
     "limit-nan", "limit-negative", "limit-huge", "marker-missing", "sort", "fields-empty", "unknown-key",
-    "size-range", "offset", "marker-big", "numeric-filters", "since-garbage",
+    "size-range", "offset", "marker-big", "numeric-filters", "since-garbage", "sort-key-bogus",
 )  # fmt: skip
 
 # Microversion headers; "latest" is valid and takes the newest shapes.
