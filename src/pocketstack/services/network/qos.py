@@ -72,6 +72,11 @@ d = m.qos_default_policies
 pb = m.qos_port_bindings
 nb = m.qos_network_bindings
 LISTING = Listing(t, special={"is_default": lambda vals: _is_default_filter(vals)})
+# prebuilt (port and network lists read these for every page)
+_PORT_POLICIES = sa.select(pb.c.port_id, pb.c.policy_id).where(pb.c.port_id.in_(sa.bindparam("ids", expanding=True)))
+_NETWORK_POLICIES = sa.select(nb.c.network_id, nb.c.policy_id).where(
+    nb.c.network_id.in_(sa.bindparam("ids", expanding=True))
+)
 
 
 def _is_default_filter(values: list[Any]) -> ColumnElement[bool]:
@@ -415,11 +420,11 @@ class QosPolicies:
         wanted = list(port_ids)
         if not wanted:
             return {}
-        return dict(conn.execute(sa.select(pb.c.port_id, pb.c.policy_id).where(pb.c.port_id.in_(wanted))).all())
+        return dict(conn.execute(_PORT_POLICIES, {"ids": wanted}).all())
 
     @staticmethod
     def network_policies(conn: Connection, network_ids: Iterable[str]) -> dict[str, str]:
         wanted = list(network_ids)
         if not wanted:
             return {}
-        return dict(conn.execute(sa.select(nb.c.network_id, nb.c.policy_id).where(nb.c.network_id.in_(wanted))).all())
+        return dict(conn.execute(_NETWORK_POLICIES, {"ids": wanted}).all())

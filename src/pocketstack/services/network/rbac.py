@@ -42,6 +42,12 @@ GW_OWNER = "network:router_gateway"
 
 r = m.rbac_policies
 LISTING = Listing(r, columns={"target_tenant": r.c.target_project}, tagged=False)
+_SHARED_WITH = sa.select(r.c.object_id).where(
+    r.c.object_type == sa.bindparam("type"),
+    r.c.action == SHARED,
+    r.c.target_project.in_(sa.bindparam("targets", expanding=True)),
+    r.c.object_id.in_(sa.bindparam("ids", expanding=True)),
+)
 
 
 # -- queries other managers use ----------------------------------------------------------------
@@ -65,14 +71,7 @@ def shared_with(conn: Connection, object_type: str, object_ids: Iterable[str], p
     if not wanted:
         return set()
     targets = [WILDCARD, project_id] if project_id else [WILDCARD]
-    rows = conn.execute(
-        sa.select(r.c.object_id).where(
-            r.c.object_type == object_type,
-            r.c.action == SHARED,
-            r.c.target_project.in_(targets),
-            r.c.object_id.in_(wanted),
-        )
-    )
+    rows = conn.execute(_SHARED_WITH, {"type": object_type, "targets": targets, "ids": wanted})
     return {oid for (oid,) in rows}
 
 

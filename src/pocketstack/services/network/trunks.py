@@ -46,6 +46,7 @@ t = m.trunks
 sp = m.trunk_subports
 p = m.ports
 LISTING = Listing(t)
+_PARENTS = sa.select(t.c.port_id, t.c.id).where(t.c.port_id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def visible_to(caller: Caller) -> ColumnElement[bool] | None:
@@ -93,7 +94,7 @@ class Trunks:
         """``trunk_details`` of the parent ports among ``port_ids``."""
         if not port_ids:
             return {}
-        parents = dict(conn.execute(sa.select(t.c.port_id, t.c.id).where(t.c.port_id.in_(port_ids))).all())
+        parents = dict(conn.execute(_PARENTS, {"ids": port_ids}).all())
         if not parents:
             return {}
         out: dict[str, dict[str, Any]] = {pid: {"trunk_id": tid, "sub_ports": []} for pid, tid in parents.items()}
