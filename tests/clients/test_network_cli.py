@@ -99,10 +99,10 @@ def test_network_subnet_port_as_member(server: Server) -> None:
         "--network",
         net_name,
         "--fixed-ip",
-        f"subnet={v4['id']},ip-address=192.168.70.20",
+        f"subnet={v4['id']},ip-address=192.168.70.60",  # outside the pool the metadata port draws from
     )
     addresses = {f["ip_address"] for f in port["fixed_ips"]}
-    assert "192.168.70.20" in addresses
+    assert "192.168.70.60" in addresses
     assert any(a.startswith("2001:db8:70:") for a in addresses)  # the SLAAC address comes along
     listed = _os(server, "port", "list", "--network", net_name, "--long")
     assert sorted(p["Device Owner"] for p in listed) == ["", "network:distributed"]  # and OVN's metadata port
