@@ -4,6 +4,7 @@ that each break one place, plans that repeat themselves."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import jsonschema
 
@@ -11,7 +12,7 @@ from tests.api.fuzz import bodies
 from tests.api.fuzz.cases import Planner
 from tests.api.fuzz.routes import all_routes
 
-SCHEMA = {
+SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "thing": {
