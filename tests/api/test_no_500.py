@@ -4,16 +4,20 @@ Every route of every service (read from the route tables the server itself build
 sent, as the admin (project scope) and as a plain member: path parameters that don't
 exist or are malformed, odd query strings, odd microversion headers, bogus tokens,
 malformed JSON, JSON of the wrong top-level type, empty and oversized bodies, and
-bodies derived from the route's schema with one property made bad at a time.  Each
-answer must be below 500 and, when an error, in the owning service's error shape; the
-server's log must show no traceback while the route is tried.
+bodies derived from the route's schema with one property made bad at a time (or, where
+the handler validates, a schema borrowed from Glance's documents, Neutron's attribute
+maps or tests/api/fuzz/hints.py).  Each answer must be below 500 — 501/503 only as the
+deliberate, upstream answers they are, in the service's shape — and, when an error, in
+the owning service's error shape; the server's log must show no traceback while the
+route is tried.  Paths no route matches and methods no route has get the same checks.
 
-The sample per route is seeded by the route and persona, so a run repeats itself.  The
-requests aim at scratch resources made first (tests/api/fuzz/scratch.py), so they get
+The sample per route is seeded by the route (both personas get the same bad input), so a
+run repeats itself; ``POCKETSTACK_FUZZ_SEED=<n>`` draws another sample, for exploring.
+The requests aim at scratch resources made first (tests/api/fuzz/scratch.py), so they get
 past the lookups into the handlers' own checks.
 
 Routes of services still being worked on whose failures are known are listed in
-``XFAIL`` (strict: once fixed, the entry must go).
+``XFAIL``, by case (strict: once none of them fails, the entry must go).
 """
 
 from __future__ import annotations
