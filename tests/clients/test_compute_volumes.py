@@ -74,3 +74,32 @@ def test_boot_from_volume_delete_on_termination(server: Server) -> None:
     server.openstack("server", "delete", "--wait", vm["id"], cloud=cloud, json_output=False)
     gone = server.openstack("volume", "show", root, cloud=cloud, check=False, json_output=False)
     assert gone.returncode != 0
+
+
+def test_boot_from_volume_option_and_snapshot(server: Server) -> None:
+    """`server create --boot-from-volume N`, then `server image create` of the volume-backed
+    server (volume snapshots in the image's mappings) and a server booted from that image."""
+    cloud = "pocketstack"
+    vm = server.openstack("server", "create", _name("bfv"), "--image", _image(server), "--flavor", "m1.nano",
+                          "--boot-from-volume", "2", "--nic", "none", "--wait", cloud=cloud)  # fmt: skip
+    assert vm["status"] == "ACTIVE"
+    (root,) = server.openstack("server", "volume", "list", vm["id"], cloud=cloud)
+    assert root["Device"] == "/dev/vda" and root["Delete On Termination?"] is False
+    assert _volume(server, root["Volume ID"])["size"] == 2
+    image = server.openstack("server", "image", "create", "--name", _name("bfv-snap"), "--wait", vm["id"],
+                             cloud=cloud)  # fmt: skip
+    shown = server.openstack("image", "show", image["id"], cloud=cloud)
+    assert shown["status"] == "active" and shown["size"] == 0
+    props = shown["properties"]
+    assert props["bdm_v2"] == "True" and "snapshot_id" in props["block_device_mapping"]
+    snapshots = server.openstack("volume", "snapshot", "list", cloud=cloud)
+    assert any(s["Name"] == f"snapshot for {shown['name']}" for s in snapshots)
+    again = server.openstack("server", "create", _name("from-snap"), "--image", image["id"], "--flavor", "m1.nano",
+                             "--nic", "none", "--wait", cloud=cloud)  # fmt: skip
+    assert again["status"] == "ACTIVE"
+    (copy,) = server.openstack("server", "volume", "list", again["id"], cloud=cloud)
+    assert _volume(server, copy["Volume ID"])["snapshot_id"]
+    for sid in (again["id"], vm["id"]):
+        server.openstack("server", "delete", "--wait", sid, cloud=cloud, json_output=False)
+    # the root volume (delete_on_termination false) stays, detached
+    assert _volume(server, root["Volume ID"])["status"] == "available"

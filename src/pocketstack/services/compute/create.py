@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from pocketstack.core import timeutils
 from pocketstack.core.context import RequestContext
 from pocketstack.core.errors import ApiError, BadRequest, Conflict, Forbidden, NotFound
-from pocketstack.services.compute import errors, hosts, instance_actions, quotas, scheduler
+from pocketstack.services.compute import blockdev, errors, hosts, instance_actions, quotas, scheduler
 from pocketstack.services.compute import states as st
 from pocketstack.services.compute.drivers.base import Task
 from pocketstack.services.compute.hosts import Resources
@@ -123,9 +123,7 @@ class Creator:
             raise BadRequest(f"Flavor {req.flavor_ref} could not be found.", kind="FlavorNotFound")
         return flavor
 
-    def _image(
-        self, req: CreateRequest, ctx: RequestContext, flavor: dict[str, Any], zero_disk_ok: bool
-    ) -> dict[str, Any] | None:
+    def _image(self, req: CreateRequest, ctx: RequestContext, flavor: dict[str, Any]) -> dict[str, Any] | None:
         if not req.image_ref:
             return None
         image = self.svc.integration.get_image(ctx, req.image_ref)
@@ -135,8 +133,14 @@ class Creator:
             raise BadRequest(f"Image {req.image_ref} is not active.", kind="ImageNotActive")
         if flavor["memory_mb"] < int(image.get("min_ram") or 0):
             raise BadRequest("Flavor's memory is too small for requested image.", kind="FlavorMemoryTooSmall")
-        if self._boots_from_volume(req):
-            return image
+        return image
+
+    def _check_local_disk(
+        self, req: CreateRequest, image: dict[str, Any] | None, flavor: dict[str, Any], zero_disk_ok: bool
+    ) -> None:
+        """The image fits the flavor's root disk (a server that boots from a volume has none)."""
+        if image is None or self._boots_from_volume(req):
+            return
         dest = flavor["root_gb"] * GiB
         size = int(image.get("size") or 0)
         min_disk = int(image.get("min_disk") or 0) * GiB
@@ -158,11 +162,29 @@ class Creator:
                 "Only volume-backed servers are allowed for flavors with zero disk.",
                 kind="BootFromVolumeRequiredForZeroDiskFlavor",
             )
-        return image
 
     @staticmethod
     def _boots_from_volume(req: CreateRequest) -> bool:
-        return any(b.get("destination_type") == "volume" and str(b.get("boot_index", "")) == "0" for b in req.bdms)
+        return any(b["destination_type"] == "volume" and b["boot_index"] == 0 for b in req.bdms)
+
+    def _block_devices(
+        self, ctx: RequestContext, req: CreateRequest, image: dict[str, Any] | None, flavor: dict[str, Any]
+    ) -> None:
+        """Nova's _check_and_transform_bdm and _validate_bdm: the image's own mappings (a
+        volume-backed server's snapshot) merged in, then every mapping checked."""
+        blockdev.check_root_device(req.bdms, req.image_ref)
+        image_bdms = blockdev.image_defined(image)
+        if image_bdms:
+            req.bdms = blockdev.merge(image_bdms, req.bdms)
+        if not req.bdms:
+            return
+        full = list(req.bdms)
+        if image is not None and not self._boots_from_volume(req):
+            full.insert(0, _image_bdm(req.image_ref))
+        lookups = _Lookups(self.svc, ctx)
+        blockdev.validate(
+            full, flavor=flavor, lookups=lookups, image_ref=req.image_ref, instances=max(req.min_count, req.max_count)
+        )
 
     def _networks(self, req: CreateRequest, ctx: RequestContext) -> Any:
         nets = req.networks
@@ -205,9 +227,11 @@ class Creator:
         self, ctx: RequestContext, req: CreateRequest, *, admin: bool, request_id: str, zero_disk_ok: bool
     ) -> Created:
         flavor = self._flavor(req, ctx, admin)
-        image = self._image(req, ctx, flavor, zero_disk_ok)
+        image = self._image(req, ctx, flavor)
         if not req.image_ref and not req.bdms:
             raise BadRequest("Missing imageRef attribute")
+        self._block_devices(ctx, req, image, flavor)
+        self._check_local_disk(req, image, flavor, zero_disk_ok)
         key_data = None
         if req.key_name:
             try:
@@ -490,28 +514,26 @@ class Creator:
             )
         letters = iter("bcdefghijklmnopqrstuvwxyz")
         for bdm in req.bdms:
-            boot_index = bdm.get("boot_index")
-            boot = None if boot_index in (None, "", "none") else int(boot_index)
-            device = bdm.get("device_name") or ("/dev/vda" if boot == 0 else f"/dev/vd{next(letters)}")
-            source = bdm.get("source_type") or ("volume" if bdm.get("volume_id") else "blank")
+            boot = bdm["boot_index"]
+            device = bdm["device_name"] or ("/dev/vda" if boot == 0 else f"/dev/vd{next(letters)}")
             conn.execute(
                 block_device_mappings.insert().values(
                     uuid=str(uuid.uuid4()),
                     instance_uuid=server_id,
-                    source_type=source,
-                    destination_type=bdm.get("destination_type") or "volume",
+                    source_type=bdm["source_type"],
+                    destination_type=bdm["destination_type"],
                     device_name=device,
                     boot_index=boot,
-                    delete_on_termination=bool(bdm.get("delete_on_termination")),
-                    volume_id=bdm.get("uuid") if source == "volume" else bdm.get("volume_id"),
-                    image_id=bdm.get("uuid") if source == "image" else None,
-                    snapshot_id=bdm.get("uuid") if source == "snapshot" else bdm.get("snapshot_id"),
-                    volume_size=int(bdm["volume_size"]) if bdm.get("volume_size") not in (None, "") else None,
-                    volume_type=bdm.get("volume_type"),
-                    disk_bus=bdm.get("disk_bus"),
-                    device_type=bdm.get("device_type"),
-                    guest_format=bdm.get("guest_format"),
-                    tag=bdm.get("tag"),
+                    delete_on_termination=bool(bdm["delete_on_termination"]),
+                    volume_id=bdm["volume_id"],
+                    image_id=bdm["image_id"],
+                    snapshot_id=bdm["snapshot_id"],
+                    volume_size=bdm["volume_size"],
+                    volume_type=bdm["volume_type"],
+                    disk_bus=bdm["disk_bus"],
+                    device_type=bdm["device_type"],
+                    guest_format=bdm["guest_format"],
+                    tag=bdm["tag"],
                     created_at=now,
                 )
             )
@@ -570,6 +592,34 @@ class Creator:
                     conn.execute(table.delete().where(table.c.instance_uuid == server_id))
                 conn.execute(server_group_members.delete().where(server_group_members.c.instance_uuid == server_id))
                 conn.execute(instances.delete().where(instances.c.uuid == server_id))
+
+
+def _image_bdm(image_id: str) -> dict[str, Any]:
+    """The mapping Nova adds for an image-backed server's root disk."""
+    return blockdev.from_api(
+        [{"source_type": "image", "destination_type": "local", "uuid": image_id, "boot_index": 0}],
+        image_uuid_specified=True,
+    )[0]
+
+
+class _Lookups:
+    """What Nova's checks read from Glance and Cinder, with the caller's credentials."""
+
+    def __init__(self, svc: ComputeService, ctx: RequestContext) -> None:
+        self.integration = svc.integration
+        self.ctx = ctx
+
+    def image(self, image_id: str) -> dict[str, Any] | None:
+        return self.integration.get_image(self.ctx, image_id)
+
+    def volume(self, volume_id: str) -> dict[str, Any]:
+        return self.integration.get_volume(self.ctx, volume_id)
+
+    def snapshot(self, snapshot_id: str) -> dict[str, Any]:
+        return self.integration.get_snapshot(self.ctx, snapshot_id)
+
+    def volume_type(self, name_or_id: str) -> dict[str, Any] | None:
+        return self.integration.find_volume_type(self.ctx, name_or_id)
 
 
 __all__ = ["Conflict", "CreateRequest", "Created", "Creator", "generate_password"]

@@ -89,8 +89,10 @@ def finish(
     ok: bool = True,
     traceback: str | None = None,
     details: str | None = None,
+    events: list[str] | None = None,
 ) -> None:
-    """Record the events of an action as run to the end (successfully or not)."""
+    """Record the events of an action (``EVENTS``, or ``events``) as run to the end
+    (successfully or not)."""
     now = timeutils.utcnow()
     rows = [
         {
@@ -103,7 +105,7 @@ def finish(
             "host": host,
             "details": None if ok else details,
         }
-        for event in EVENTS.get(action, [])
+        for event in (EVENTS.get(action, []) if events is None else events)
     ]
     if rows:
         conn.execute(instance_action_events.insert(), rows)

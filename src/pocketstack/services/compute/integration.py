@@ -213,6 +213,34 @@ class Integration:
         volume: dict[str, Any] = self._svc("volume").get_volume(ctx, volume_id)
         return volume
 
+    def get_snapshot(self, ctx: RequestContext, snapshot_id: str) -> dict[str, Any]:
+        if not self.has("volume"):
+            raise NotFound(f"Snapshot {snapshot_id} could not be found.", kind="SnapshotNotFound")
+        snapshot: dict[str, Any] = self._svc("volume").get_snapshot(ctx, snapshot_id)
+        return snapshot
+
+    def create_snapshot(
+        self, ctx: RequestContext, *, volume_id: str, name: str | None, description: str | None
+    ) -> dict[str, Any]:
+        """Nova's create_snapshot_force."""
+        if not self.has("volume"):
+            raise NotFound(f"Volume {volume_id} could not be found.", kind="VolumeNotFound")
+        snapshot: dict[str, Any] = self._svc("volume").create_snapshot(
+            ctx, volume_id=volume_id, name=name, description=description
+        )
+        return snapshot
+
+    def delete_snapshot(self, ctx: RequestContext, snapshot_id: str) -> None:
+        if self.has("volume"):
+            with contextlib.suppress(ApiError):
+                self._svc("volume").delete_snapshot(ctx, snapshot_id)
+
+    def find_volume_type(self, ctx: RequestContext, name_or_id: str) -> dict[str, Any] | None:
+        if not self.has("volume"):
+            return None
+        found: dict[str, Any] | None = self._svc("volume").find_volume_type(ctx, name_or_id)
+        return found
+
     def volume(self) -> Any:
         return self._svc("volume") if self.has("volume") else None
 

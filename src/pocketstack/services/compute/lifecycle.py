@@ -28,6 +28,7 @@ from pocketstack.services.compute.models import (
     server_group_members,
     virtual_interfaces,
 )
+from pocketstack.services.compute.snapshots import SnapshotSteps
 
 if TYPE_CHECKING:
     from pocketstack.services.compute.service import ComputeService
@@ -46,12 +47,10 @@ SIMPLE: dict[str, dict[str, Any]] = {
     "rescue": {"vm_state": st.RESCUED, "power_state": st.RUNNING},
     "unrescue": {"vm_state": st.ACTIVE, "power_state": st.RUNNING},
     "set_password": {},
-    "snapshot": {},
-    "backup": {},
     "crash_dump": {},
 }
 
-WITH_EFFECTS = {"build", "delete", "unshelve"}
+WITH_EFFECTS = {"build", "delete", "unshelve", "snapshot", "backup"}
 
 
 def _started(task: Task) -> datetime | None:
@@ -75,6 +74,7 @@ def system_ctx(project_id: str | None, user_id: str | None = None) -> RequestCon
 class Lifecycle:
     def __init__(self, svc: ComputeService) -> None:
         self.svc = svc
+        self.snapshots = SnapshotSteps(svc)
 
     def has_effects(self, kind: str) -> bool:
         return kind in WITH_EFFECTS
@@ -111,6 +111,8 @@ class Lifecycle:
         if task.kind == "unshelve":
             self._delete_image(ctx, p.get("shelved_image_id"))
             return {}
+        if task.kind in ("snapshot", "backup"):
+            return self.snapshots.prepare(ctx, task)
         return {}
 
     def _delete_image(self, ctx: RequestContext, image_id: str | None) -> None:
@@ -155,6 +157,8 @@ class Lifecycle:
         now = timeutils.utcnow()
         kind = task.kind
         p = task.payload
+        if kind in ("snapshot", "backup") and self.snapshots.finish(conn, task, extra):
+            return  # uploading: a later step finishes the action
         if kind in SIMPLE:
             self._set(conn, inst["uuid"], task_state=None, **SIMPLE[kind])
         elif kind == "build":

@@ -160,12 +160,24 @@ class Ops:
         request_id: str,
         backup: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """createImage / createBackup of an image-backed server: the image is ``queued`` at
+        once, the simulated compute uploads it (``saving``, task_state ``image_uploading``)
+        and it ends ``active`` (a backup's rotation follows); a volume-backed server's
+        snapshot is Nova's snapshot_volume_backed."""
         inst = self.svc.servers.get(server_id, project_id=self._scope(ctx, admin))
         check(inst, GUARDS["createBackup" if backup else "createImage"], admin=True)
-        image = self._image_of(ctx, inst, name, metadata, "backup" if backup else "snapshot", backup)
+        if self.svc.volumes.is_volume_backed(inst):
+            if backup:
+                raise BadRequest("Backup is not supported for volume-backed instances.", kind="InvalidRequest")
+            return self.svc.volumes.snapshot_volume_backed(
+                ctx, inst, name, self._snapshot_properties(ctx, inst, "snapshot", metadata), request_id=request_id
+            )
+        image = self._image_of(ctx, inst, name, metadata, "backup" if backup else "snapshot", backup, queued=True)
 
         def prep(conn: Connection, current: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
             body["image_id"] = image["id"]
+            if backup:
+                body["backup"] = {"backup_type": backup["backup_type"], "rotation": int(backup["rotation"])}
             return {}
 
         try:
@@ -177,15 +189,16 @@ class Ops:
                 request_id=request_id,
                 action="createBackup" if backup else "createImage",
                 kind="backup" if backup else "snapshot",
-                task_state=st.IMAGE_BACKUP if backup else st.IMAGE_SNAPSHOT,
+                task_state=st.IMAGE_BACKUP if backup else st.IMAGE_SNAPSHOT_PENDING,
                 prepare=prep,
             )
         except Exception:
             self.svc.integration.delete_image(ctx, image["id"])
             raise
-        if backup:
-            self._rotate(ctx, inst, backup["backup_type"], int(backup["rotation"]))
-        return image
+        return self.svc.integration.get_image(ctx, image["id"]) or image
+
+    def rotate(self, ctx: RequestContext, inst: dict[str, Any], backup_type: str, rotation: int) -> None:
+        self._rotate(ctx, inst, backup_type, rotation)
 
     def _rotate(self, ctx: RequestContext, inst: dict[str, Any], backup_type: str, rotation: int) -> None:
         """Keep the newest ``rotation`` backups of this type of this server (Nova's rotation)."""
@@ -194,15 +207,15 @@ class Ops:
         for old in backups[rotation:]:
             self.svc.integration.delete_image(ctx, old["id"])
 
-    def _image_of(
+    def _snapshot_properties(
         self,
         ctx: RequestContext,
         inst: dict[str, Any],
-        name: str,
-        metadata: dict[str, str],
         image_type: str,
+        metadata: dict[str, str],
         backup: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """What a server's snapshot image inherits (the server's image properties) and adds."""
         base = inst["image_ref"] or None
         sysmeta = inst["system_metadata"] or {}
         props: dict[str, Any] = {
@@ -218,9 +231,21 @@ class Ops:
         if backup:
             props["backup_type"] = backup["backup_type"]
         props.update({k: str(v) for k, v in metadata.items()})
-        volume_backed = not inst["image_ref"]
-        if volume_backed:
-            props["root_device_name"] = inst["root_device_name"] or "/dev/vda"
+        return props
+
+    def _image_of(
+        self,
+        ctx: RequestContext,
+        inst: dict[str, Any],
+        name: str,
+        metadata: dict[str, str],
+        image_type: str,
+        backup: dict[str, Any] | None = None,
+        *,
+        queued: bool = False,
+    ) -> dict[str, Any]:
+        sysmeta = inst["system_metadata"] or {}
+        props = self._snapshot_properties(ctx, inst, image_type, metadata, backup)
         return self.svc.integration.create_image(
             ctx,
             name=name,
@@ -228,9 +253,10 @@ class Ops:
             disk_format=sysmeta.get("image_disk_format") or "qcow2",
             properties=props,
             visibility="private",
-            source_image_id=base,
+            source_image_id=inst["image_ref"] or None,
             min_disk=int(inst["root_gb"] or 0),
             min_ram=int(sysmeta.get("image_min_ram") or 0),
+            **({"queued": True} if queued else {}),
         )
 
     # -- shelving ----------------------------------------------------------------------------------

@@ -89,6 +89,11 @@ class ComputeService:
                 sizes={volume_id: new_size},
             )  # fmt: skip
 
+    def volume_deleted(self, conn: Connection, *, volume_id: str) -> None:
+        """The block storage service deleted a volume (inside its write transaction): no
+        server keeps a mapping to it."""
+        self.volumes.forget(conn, volume_id)
+
     # -- life of the service -----------------------------------------------------------------
 
     def bootstrap(self) -> None:

@@ -275,8 +275,11 @@ class ImageService:
         min_disk: int = 0,
         min_ram: int = 0,
         image_id: str | None = None,
+        queued: bool = False,
     ) -> dict[str, Any]:
-        """Register an image and give it data at once (snapshots, upload-to-image): active."""
+        """Register an image and give it data at once (snapshots, upload-to-image): active.
+        With ``queued`` it stays ``queued`` without data (a server snapshot Nova has yet to
+        upload): ``begin_upload`` then ``upload_image`` finish it."""
         props = {k: (v if v is None or isinstance(v, str) else str(v)) for k, v in (properties or {}).items()}
         base = {
             "name": name,
@@ -292,23 +295,71 @@ class ImageService:
 
         check_schema({**{k: v for k, v in base.items() if v is not None}, **props})
         _, image = self.create(ctx, NewImage(base, props, []))
+        if queued:
+            return self.get_image(ctx, image.id)
         try:
-            source = self._readable_source(ctx, source_image_id) if source_image_id else None
-            if source is not None:
-                got = self.store.copy(source["location"])
-            elif source_image_id is not None and data is None:
-                # a snapshot whose base image is gone (or unreadable): the simulated disk
-                disk = formats.tiny_qcow2((min_disk or 1) << 30) if disk_format == "qcow2" else b""
-                got = self.store.write_bytes(disk)
-            else:
-                got = self.store.write_bytes(data or b"")
-            virtual_size = formats.virtual_size_of(bytes(got.head), got.size, disk_format)
-            with self.db.write() as conn:
-                self.activate_with(conn, image.id, got, virtual_size)
+            self._fill(ctx, image.id, disk_format, data, source_image_id, min_disk, ("queued",))
         except ApiError:
             self._forget(image.id)
             raise
         return self.get_image(ctx, image.id)
+
+    def begin_upload(self, image_id: str) -> None:
+        """``queued`` → ``saving``: the snapshot's data is on its way (404 if the image is gone)."""
+        with self.db.write() as conn:
+            row = repo.get_row(conn, image_id)
+            if row is None:
+                raise errors.image_not_found(image_id)
+            if row["status"] == "queued":
+                repo.update(conn, image_id, status="saving", size=None, virtual_size=None)
+
+    def upload_image(
+        self,
+        ctx: RequestContext,
+        image_id: str,
+        *,
+        data: bytes | None = None,
+        source_image_id: str | None = None,
+        min_disk: int = 0,
+    ) -> dict[str, Any]:
+        """Give a ``queued``/``saving`` image its data (copied from ``source_image_id``, or
+        ``data``, as ``create_image``) and make it ``active``; 404 when it was deleted meanwhile."""
+        with self.db.read() as conn:
+            row = repo.get_row(conn, image_id)
+        if row is None or row["status"] not in ("queued", "saving"):
+            raise errors.image_not_found(image_id)
+        self._fill(ctx, image_id, row["disk_format"], data, source_image_id, min_disk, ("queued", "saving"))
+        return self.get_image(ctx, image_id)
+
+    def _fill(
+        self,
+        ctx: RequestContext,
+        image_id: str,
+        disk_format: str | None,
+        data: bytes | None,
+        source_image_id: str | None,
+        min_disk: int,
+        statuses: tuple[str, ...],
+    ) -> None:
+        source = self._readable_source(ctx, source_image_id) if source_image_id else None
+        if source is not None:
+            got = self.store.copy(source["location"])
+        elif source_image_id is not None and data is None:
+            # a snapshot whose base image is gone (or unreadable): the simulated disk
+            disk = formats.tiny_qcow2((min_disk or 1) << 30) if disk_format == "qcow2" else b""
+            got = self.store.write_bytes(disk)
+        else:
+            got = self.store.write_bytes(data or b"")
+        try:
+            virtual_size = formats.virtual_size_of(bytes(got.head), got.size, disk_format or "raw")
+            with self.db.write() as conn:
+                row = repo.get_row(conn, image_id)
+                if row is None or row["status"] not in statuses:
+                    raise errors.image_not_found(image_id)
+                self.activate_with(conn, image_id, got, virtual_size)
+        finally:
+            if got.path.exists():
+                self.store.discard(got.path)
 
     def _readable_source(self, ctx: RequestContext, image_id: str) -> Image | None:
         with self.db.read() as conn:

@@ -77,6 +77,7 @@ class Volumes(Store):
         messages: Messages,
         image_service: Callable[[], Any],
         backends: Sequence[Backend] | None = None,
+        on_deleted: Callable[[Connection, str], None] | None = None,
     ) -> None:
         super().__init__(db)
         self.types = types
@@ -86,6 +87,7 @@ class Volumes(Store):
         self.backends = list(backends or [backend])
         self.messages = messages
         self.image_service = image_service
+        self.on_deleted = on_deleted  # (conn, volume_id): the volume is gone (compute drops its mappings)
         self._service_uuids: dict[str, str | None] = {}
         tasks.register("volume_create", self._finish_create)
         tasks.register("volume_delete", self._finish_delete)
@@ -589,6 +591,8 @@ class Volumes(Store):
             conn.execute(m.glance_metadata.delete().where(m.glance_metadata.c.snapshot_id.in_(snap_ids)))
             conn.execute(m.snapshots.delete().where(m.snapshots.c.id.in_(snap_ids)))
         conn.execute(v.delete().where(v.c.id == volume_id))
+        if self.on_deleted is not None:
+            self.on_deleted(conn, volume_id)
 
     # -- summary -------------------------------------------------------------------------------------
 

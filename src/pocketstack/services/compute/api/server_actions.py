@@ -186,7 +186,7 @@ def rebuild(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
 
 def create_image(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
     authorize(req, P + "create_image", _target(inst))
-    if not inst["image_ref"]:
+    if svc(req).volumes.is_volume_backed(inst):
         authorize(req, P + "create_image:allow_volume_backed", _target(inst))
     image = svc(req).ops.snapshot(req.ctx, inst["uuid"], body["name"], body.get("metadata") or {}, **_args(req))
     if v(req, "2.45"):
@@ -196,8 +196,6 @@ def create_image(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
 
 def create_backup(req: ApiRequest, inst: dict[str, Any], body: Any) -> Reply:
     authorize(req, "os_compute_api:os-create-backup", _target(inst))
-    if not inst["image_ref"]:
-        raise BadRequest("Backup is not supported for volume-backed instances.", kind="InvalidRequest")
     backup = {"backup_type": body["backup_type"], "rotation": int(body["rotation"])}
     image = svc(req).ops.snapshot(
         req.ctx, inst["uuid"], body["name"], body.get("metadata") or {}, backup=backup, **_args(req)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pocketstack.core import timeutils
 from pocketstack.core.api import ApiRequest, Reply
 from pocketstack.core.errors import BadRequest, Forbidden
+from pocketstack.services.compute import blockdev
 from pocketstack.services.compute import states as st
 from pocketstack.services.compute.api.common import (
     authorize,
@@ -400,42 +401,19 @@ def _bdms(req: ApiRequest, server: dict[str, Any], cr: CreateRequest, target: di
     v2 = server.get("block_device_mapping_v2") or []
     if legacy and v2:
         raise BadRequest("Using different block_device_mapping syntaxes is not allowed in the same request.")
-    items: list[dict[str, Any]] = []
-    for bdm in legacy:
-        items.append(
-            {
-                "source_type": "snapshot" if bdm.get("snapshot_id") else "volume",
-                "destination_type": "volume",
-                "uuid": bdm.get("snapshot_id") or bdm.get("volume_id"),
-                "volume_size": bdm.get("volume_size"),
-                "device_name": bdm.get("device_name"),
-                "delete_on_termination": as_bool(bdm.get("delete_on_termination", False)),
-                "boot_index": 0 if (bdm.get("device_name") or "").endswith("da") else None,
-            }
-        )
-    for bdm in v2:
-        item = dict(bdm)
-        if "delete_on_termination" in item:
-            item["delete_on_termination"] = as_bool(item["delete_on_termination"])
-        source = item.get("source_type")
-        dest = item.get("destination_type") or ("volume" if source in ("volume", "snapshot") else "local")
-        item["destination_type"] = dest
-        if source in ("volume", "snapshot", "image") and not item.get("uuid"):
-            raise BadRequest("Block Device Mapping is Invalid: Missing device UUID.", kind="InvalidBDMFormat")
-        if source == "image" and dest == "local" and str(item.get("boot_index", "")) == "0":
-            cr.image_ref = cr.image_ref or item["uuid"]
-            continue  # the image boot disk, as imageRef
-        items.append(item)
+    if legacy:
+        items = blockdev.from_legacy(legacy)
+    else:
+        items = blockdev.from_api(v2, image_uuid_specified=server.get("imageRef") is not None)
     if items:
         authorize(req, P + "create:attach_volume", target)
-    boots = [b for b in items if str(b.get("boot_index", "")) == "0"]
-    if len(boots) > 1:
-        raise BadRequest(
-            "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping "
-            "combination is not valid.",
-            kind="InvalidBDMBootSequence",
-        )
-    cr.bdms = items
+    kept = []
+    for b in items:
+        if b["source_type"] == "image" and b["destination_type"] == "local" and b["boot_index"] == 0:
+            cr.image_ref = cr.image_ref or b["image_id"]  # the image boot disk, as imageRef
+            continue
+        kept.append(b)
+    cr.bdms = kept
 
 
 def _networks(req: ApiRequest, requested: Any, target: dict[str, Any]) -> Any:
