@@ -59,11 +59,6 @@ _NEUTRON_LISTS = (
     "networks", "subnets", "ports", "subnetpools", "security-groups", "security-group-rules", "routers",
     "floatingips", "qos/policies", "trunks", "segments", "address-scopes",
 )  # fmt: skip
-_NOVA_BDMS = (
-    "compute: more than 25 block_device_mapping(_v2) entries exhaust the device letters "
-    "(StopIteration in services/compute/create.py _insert_bdms, a RuntimeError out of the coroutine)"
-)
-_BDM_CASES = (r"body@[\d.]+:(full:)?server/block_device_mapping(_v2)?=out-of-range",)
 
 
 def _both(entries: dict[str, Known]) -> dict[str, Known]:
@@ -98,7 +93,6 @@ XFAIL: dict[str, Known] = {
                 )
                 for tail in ("", "/{network_id}")
             },
-            "compute POST /compute/v2.1/servers": Known(_NOVA_BDMS, _BDM_CASES),
             "compute GET /compute/v2.1/os-server-groups": Known(
                 "compute: ?offset=1.5 raises ValueError: invalid literal for int() (services/compute/api/groups.py "
                 "list_groups)",
