@@ -90,7 +90,6 @@ class Attachments:
                 )
             )
             conn.execute(virtual_interfaces.insert().values(instance_uuid=inst["uuid"], port_id=port["id"], tag=tag))
-        self._refresh_ips(inst["uuid"])
         self._record(ctx, inst, "attach_interface", request_id)
         return port
 
@@ -106,13 +105,7 @@ class Attachments:
                     virtual_interfaces.c.instance_uuid == inst["uuid"], virtual_interfaces.c.port_id == port_id
                 )
             )
-        self._refresh_ips(inst["uuid"])
         self._record(ctx, inst, "detach_interface", request_id)
-
-    def _refresh_ips(self, server_id: str) -> None:
-        ips = self.svc.lifecycle._ips(server_id)
-        with self.db.write() as conn:
-            conn.execute(instances.update().where(instances.c.uuid == server_id).values(ips=ips))
 
     # -- volumes --------------------------------------------------------------------------------
 

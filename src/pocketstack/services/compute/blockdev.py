@@ -309,4 +309,14 @@ def _check_local(bdms: list[dict[str, Any]], flavor: dict[str, Any]) -> None:
         )
 
 
-__all__ = ["Lookups", "check_root_device", "from_api", "from_legacy", "image_defined", "invalid", "merge", "root", "validate"]
+__all__ = [
+    "Lookups",
+    "check_root_device",
+    "from_api",
+    "from_legacy",
+    "image_defined",
+    "invalid",
+    "merge",
+    "root",
+    "validate",
+]

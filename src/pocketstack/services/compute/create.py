@@ -353,7 +353,7 @@ class Creator:
                 elif networks == "none" and not req.bdms and self.svc.driver.mode == "instant":
                     # nothing to provision elsewhere: the build completes with the request
                     payload = {"action_id": action_id, "action": "create", "started": now.isoformat()}
-                    self.svc.lifecycle.finish(conn, Task(0, server_id, "build", payload, request_id), {"ips": ""})
+                    self.svc.lifecycle.finish(conn, Task(0, server_id, "build", payload, request_id), {})
                 else:
                     task = self.svc.driver.schedule(
                         conn,

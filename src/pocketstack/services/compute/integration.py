@@ -181,6 +181,24 @@ class Integration:
         out: dict[str, dict[str, list[dict[str, Any]]]] = self._svc("network").addresses_for_servers(server_ids)
         return out
 
+    def servers_with_ip(self, ctx: RequestContext, addresses: list[str]) -> list[str]:
+        """Nova's _ip_filter_using_neutron: the device ids of the ports (that the caller sees)
+        with a fixed IP containing any of ``addresses``."""
+        network = self.network()
+        found: list[str] = []
+        if network is None:
+            return found
+        caller = network.access.caller(ctx)
+        for address in addresses:
+            if not address:
+                continue
+            try:
+                rows = network.ports.search(caller, filters={"fixed_ips": {"ip_address_substr": [address]}})
+            except ApiError:
+                continue  # Nova logs the error and filters with what it has
+            found.extend(str(r["device_id"]) for r in rows if r.get("device_id"))
+        return list(dict.fromkeys(found))
+
     def ports(self, server_id: str) -> list[dict[str, Any]]:
         if not self.has("network"):
             return []

@@ -96,7 +96,7 @@ class Lifecycle:
                     security_groups=p.get("security_groups") or ["default"],
                 )
                 self.svc.volumes.provision_boot(ctx, inst)
-            return {"ips": self._ips(task.instance_uuid)}
+            return {}
         if task.kind == "delete":
             for step in (
                 lambda: self.svc.integration.deallocate(ctx, task.instance_uuid),
@@ -118,14 +118,6 @@ class Lifecycle:
     def _delete_image(self, ctx: RequestContext, image_id: str | None) -> None:
         if image_id:
             self.svc.integration.delete_image(ctx, image_id)
-
-    def _ips(self, server_id: str) -> str:
-        addrs = []
-        for port in self.svc.integration.ports(server_id):
-            for fixed in port.get("fixed_ips") or []:
-                if fixed.get("ip_address"):
-                    addrs.append(fixed["ip_address"])
-        return " ".join(addrs)
 
     # -- state changes ----------------------------------------------------------------------
 
@@ -169,8 +161,6 @@ class Lifecycle:
                 "launched_at": now,
                 "progress": 0,
             }
-            if "ips" in extra:
-                values["ips"] = extra["ips"]
             self._set(conn, inst["uuid"], **values)
         elif kind == "rebuild":
             stopped = p.get("old_vm_state") == st.STOPPED

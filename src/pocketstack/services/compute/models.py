@@ -114,6 +114,7 @@ instances = sa.Table(
     sa.Column("system_metadata", sa.JSON, nullable=False, default=dict),
     sa.Column("security_groups", sa.JSON, nullable=False, default=list),  # names requested
     # the fixed addresses of the server's ports, space separated (Nova's info cache, for ip filters)
+    # unused: the ip/ip6 filters ask the network service, as Nova asks Neutron
     sa.Column("ips", sa.Text, nullable=False, default=""),
     sa.Column("trusted_certs", sa.JSON, nullable=True),
     sa.Column("launched_at", sa.DateTime, nullable=True),

@@ -89,8 +89,6 @@ REGEX_FILTERS: dict[str, str] = {
     "progress": "progress",
     "created_at": "created_at",
     "launch_index": "launch_index",
-    "ip": "ips",
-    "ip6": "ips",
 }
 
 

@@ -221,6 +221,16 @@ def _list(req: ApiRequest, detail: bool) -> tuple[list[dict[str, Any]], int] | N
             q.filters["project_id"] = req.ctx.project_id
         else:
             q.filters["user_id"] = req.ctx.user_id
+    if "ip" in opts or "ip6" in opts:
+        # Nova with Neutron's ip-substring-filtering: the servers of the ports whose fixed IPs
+        # contain the value (either filter), asked of the network service as the caller
+        found = svc(req).integration.servers_with_ip(req.ctx, [opts.pop("ip", ""), opts.pop("ip6", "")])
+        if not found:
+            return None
+        if opts.get("uuid") and opts["uuid"] not in found:
+            found.append(opts["uuid"])
+        opts.pop("uuid", None)
+        q.filters["uuid"] = found
     # the remaining options: renamed then exact or regex filters
     renames = {"image": "image_ref", "name": "display_name", "description": "display_description"}
     for key, value in opts.items():
