@@ -110,25 +110,33 @@ def from_api(items: Iterable[dict[str, Any]], *, image_uuid_specified: bool) -> 
 
 
 def from_legacy(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``block_device_mapping`` (the legacy format): volumes and snapshots, the root at ``*da``."""
+    """``block_device_mapping`` (the legacy format, Nova's from_legacy): swap and ephemeral
+    disks by virtual name, volumes and snapshots, the root at ``*da``."""
     out = []
     for item in items:
         if item.get("no_device"):
             continue
-        snapshot = item.get("snapshot_id")
+        virtual = str(item.get("virtual_name") or "")
         device = _device(item.get("device_name"))
-        out.append(
-            _mapping(
-                source_type="snapshot" if snapshot else "volume",
-                destination_type="volume",
-                snapshot_id=snapshot,
-                volume_id=None if snapshot else item.get("volume_id"),
-                volume_size=_int_or_none(item.get("volume_size")),
-                device_name=device,
-                delete_on_termination=as_bool(item.get("delete_on_termination", False)),
-                boot_index=0 if strip_dev(device).endswith("da") else None,
-            )
-        )
+        common = {
+            "device_name": device,
+            "volume_size": _int_or_none(item.get("volume_size")),
+            "delete_on_termination": as_bool(item.get("delete_on_termination", False)),
+        }
+        if virtual == "swap" or (virtual.startswith("ephemeral") and virtual[9:].isdigit()):
+            common["delete_on_termination"] = True
+            out.append(_mapping(source_type="blank", destination_type="local",
+                                guest_format="swap" if virtual == "swap" else None, **common))  # fmt: skip
+            continue
+        boot = 0 if strip_dev(device).endswith("da") else None
+        if item.get("snapshot_id"):
+            out.append(_mapping(source_type="snapshot", destination_type="volume", snapshot_id=item["snapshot_id"],
+                                boot_index=boot, **common))  # fmt: skip
+        elif item.get("volume_id"):
+            out.append(_mapping(source_type="volume", destination_type="volume", volume_id=item["volume_id"],
+                                boot_index=boot, **common))  # fmt: skip
+        else:
+            raise invalid("Unrecognized legacy format.")
     return out
 
 
@@ -152,11 +160,19 @@ def image_defined(image: dict[str, Any] | None) -> list[dict[str, Any]]:
         return []
     out = []
     for item in items:
-        if isinstance(item, dict) and item.get("source_type"):
-            values = {k: item.get(k) for k in FIELDS}
+        if not isinstance(item, dict) or item.get("source_type") not in ("volume", "image", "snapshot", "blank"):
+            continue  # image properties anyone may set: what is not a mapping is ignored
+        values = {k: item.get(k) for k in FIELDS}
+        try:
             values["boot_index"] = _int_or_none(values["boot_index"])
             values["volume_size"] = _int_or_none(values["volume_size"])
-            out.append(_mapping(**values))
+        except (TypeError, ValueError):
+            continue
+        for key in ("device_name", "snapshot_id", "volume_id", "image_id", "volume_type", "guest_format"):
+            if values[key] is not None and not isinstance(values[key], str):
+                values[key] = None
+        values["destination_type"] = "local" if values["destination_type"] == "local" else "volume"
+        out.append(_mapping(**values))
     return out
 
 
