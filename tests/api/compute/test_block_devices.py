@@ -216,3 +216,19 @@ def test_deleted_volume_leaves_the_servers_attachments(admin: httpx.Client, imag
     assert admin.get(f"{S}/{sid}/os-volume_attachments", headers=H).json()["volumeAttachments"] == []
     assert admin.get(f"{S}/{sid}/os-volume_attachments/{vol['id']}", headers=H).status_code == 404
     _delete_server(admin, sid)
+
+
+def test_volume_backed_server_with_an_image_shelves_without_one(admin: httpx.Client, image: str) -> None:
+    """A root volume makes a server volume-backed even when it names an image: shelving it
+    makes no image, snapshotting it snapshots its volume."""
+    sid = _boot(admin, [{"source_type": "blank", "destination_type": "volume", "volume_size": 1, "boot_index": 0,
+                         "delete_on_termination": True}], imageRef=image)  # fmt: skip
+    name = admin.get(f"{S}/{sid}", headers=H).json()["server"]["name"]
+    r = admin.post(f"{S}/{sid}/action", json={"createImage": {"name": f"{name}-snap"}}, headers=H)
+    snap = admin.get(f"/image/v2/images/{r.json()['image_id']}").json()
+    assert snap["bdm_v2"] == "True" and snap["size"] == 0
+    assert admin.post(f"{S}/{sid}/action", json={"shelve": None}, headers=H).status_code == 202
+    _wait(admin, f"{S}/{sid}", "server", "status", "SHELVED_OFFLOADED")
+    names = {i["name"] for i in admin.get("/image/v2/images").json()["images"]}
+    assert f"{name}-shelved" not in names
+    _delete_server(admin, sid)

@@ -265,7 +265,7 @@ class Ops:
         inst = self.svc.servers.get(server_id, project_id=self._scope(ctx, admin))
         check(inst, GUARDS["shelve"], admin=admin)
         image_id = None
-        if inst["image_ref"]:
+        if not self.svc.volumes.is_volume_backed(inst):  # Nova shelves a volume-backed server without an image
             image = self._image_of(ctx, inst, f"{inst['display_name']}-shelved", {}, "snapshot")
             image_id = image["id"]
 
