@@ -78,22 +78,29 @@ class AddressScopes:
             )
             return self.expand(conn, rows, caller)
 
-    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+    def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
+        """Create scopes (one, or a bulk request) in one transaction: all or none."""
         with self.db.write() as conn:
-            scope_id = ids.uuid_id()
-            project_id = body["project_id"]
-            conn.execute(
-                t.insert().values(
-                    id=scope_id,
-                    project_id=project_id,
-                    name=body.get("name") or "",
-                    ip_version=body["ip_version"],
-                    shared=bool(body.get("shared")),
-                )
+            return [self.create_in(conn, caller, body) for body in bodies]
+
+    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+        return self.create_many(caller, [body])[0]
+
+    def create_in(self, conn: Connection, caller: Caller, body: dict[str, Any]) -> Row:
+        scope_id = ids.uuid_id()
+        project_id = body["project_id"]
+        conn.execute(
+            t.insert().values(
+                id=scope_id,
+                project_id=project_id,
+                name=body.get("name") or "",
+                ip_version=body["ip_version"],
+                shared=bool(body.get("shared")),
             )
-            if body.get("shared"):
-                rbac.add(conn, object_type="address_scope", object_id=scope_id, project_id=project_id)
-            return self.expand(conn, [self.row(conn, Caller.system(), scope_id)], caller)[0]
+        )
+        if body.get("shared"):
+            rbac.add(conn, object_type="address_scope", object_id=scope_id, project_id=project_id)
+        return self.expand(conn, [self.row(conn, Caller.system(), scope_id)], caller)[0]
 
     def update(self, caller: Caller, scope_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:

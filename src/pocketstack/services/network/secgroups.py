@@ -293,15 +293,23 @@ class SecurityGroups:
             return self.expand(conn, rows, caller)
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
-        project_id = body["project_id"]
+        return self.create_many(caller, [body])[0]
+
+    def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
+        """Create groups (one, or a bulk request) in one transaction: all or none."""
         with self.db.write() as conn:
-            self.ensure_default(conn, project_id)
-            quotas.check(conn, project_id, {"security_group": 1, "security_group_rule": 2})
-            group_id = self._insert_group(
-                conn, project_id, body.get("name") or "", body.get("description") or "", body.get("stateful", True),
-                default=False,
-            )  # fmt: skip
-            return self.expand(conn, [self.row(conn, Caller.system(), group_id)], caller)[0]
+            created = []
+            for body in bodies:
+                project_id = body["project_id"]
+                self.ensure_default(conn, project_id)
+                quotas.check(conn, project_id, {"security_group": 1, "security_group_rule": 2})
+                created.append(
+                    self._insert_group(
+                        conn, project_id, body.get("name") or "", body.get("description") or "",
+                        body.get("stateful", True), default=False,
+                    )
+                )  # fmt: skip
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
     def update(self, caller: Caller, group_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:

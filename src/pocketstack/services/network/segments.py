@@ -94,22 +94,29 @@ class Segments:
             marker_row = self.row(conn, marker) if marker and kw.get("limit") else None
             return list_page(conn, LISTING, scope=None, marker=marker_row, **kw)
 
-    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+    def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
+        """Create segments (one, or a bulk request) in one transaction: all or none."""
         with self.db.write() as conn:
-            net = self.svc.networks.row(conn, caller, body["network_id"])
-            provider = {
-                "provider:network_type": body["network_type"],
-                "provider:physical_network": body.get("physical_network"),
-                "provider:segmentation_id": body.get("segmentation_id"),
-            }
-            segment = self.svc.networks.validate_segment(conn, provider)
-            name = body.get("name")
-            segment_id = self.add_in(
-                conn, net["id"], segment, name=name if isinstance(name, str) else None,
-                description=body.get("description") or "",
-            )  # fmt: skip
-            self.svc.networks.segments_changed(conn, net["id"])
-            return self.row(conn, segment_id)
+            return [self.create_in(conn, caller, body) for body in bodies]
+
+    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+        return self.create_many(caller, [body])[0]
+
+    def create_in(self, conn: Connection, caller: Caller, body: dict[str, Any]) -> Row:
+        net = self.svc.networks.row(conn, caller, body["network_id"])
+        provider = {
+            "provider:network_type": body["network_type"],
+            "provider:physical_network": body.get("physical_network"),
+            "provider:segmentation_id": body.get("segmentation_id"),
+        }
+        segment = self.svc.networks.validate_segment(conn, provider)
+        name = body.get("name")
+        segment_id = self.add_in(
+            conn, net["id"], segment, name=name if isinstance(name, str) else None,
+            description=body.get("description") or "",
+        )  # fmt: skip
+        self.svc.networks.segments_changed(conn, net["id"])
+        return self.row(conn, segment_id)
 
     def update(self, caller: Caller, segment_id: str, body: dict[str, Any], revision: int | None = None) -> Row:
         with self.db.write() as conn:

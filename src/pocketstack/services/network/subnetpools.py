@@ -150,9 +150,13 @@ class SubnetPools:
             )
 
     def create(self, caller: Caller, body: dict[str, Any]) -> Row:
+        return self.create_many(caller, [body])[0]
+
+    def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
+        """Create pools (one, or a bulk request) in one transaction: all or none."""
         with self.db.write() as conn:
-            pool_id = self.create_in(conn, body, caller)
-            return self.expand(conn, [self.row(conn, Caller.system(), pool_id)], caller)[0]
+            created = [self.create_in(conn, body, caller) for body in bodies]
+            return self.expand(conn, [self.row(conn, Caller.system(), i) for i in created], caller)
 
     def create_in(self, conn: Connection, body: dict[str, Any], caller: Caller | None = None) -> str:
         if not body["prefixes"]:

@@ -33,7 +33,7 @@ def create_scope(req: ApiRequest) -> Reply:
     items, bulk = prepare(req, ADDRESS_SCOPE, create=True, allow_bulk=True)
     for item in items:
         authorize_create(req, ADDRESS_SCOPE, item)
-    rows = [svc(req).address_scopes.create(caller(req), item) for item in items]
+    rows = svc(req).address_scopes.create_many(caller(req), items)
     return render_created(req, ADDRESS_SCOPE, rows, bulk)
 
 

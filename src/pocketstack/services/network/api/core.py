@@ -139,7 +139,7 @@ def create_subnetpool(req: ApiRequest) -> Reply:
     items, bulk = prepare(req, SUBNETPOOL, create=True, allow_bulk=True)
     for item in items:
         authorize_create(req, SUBNETPOOL, item)
-    rows = [svc(req).subnetpools.create(caller(req), item) for item in items]
+    rows = svc(req).subnetpools.create_many(caller(req), items)
     return render_created(req, SUBNETPOOL, rows, bulk)
 
 

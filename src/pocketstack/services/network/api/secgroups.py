@@ -47,7 +47,7 @@ def create_group(req: ApiRequest) -> Reply:
     items, bulk = prepare(req, GROUP, create=True, allow_bulk=True)
     for item in items:
         authorize_create(req, GROUP, item)
-    rows = [svc(req).secgroups.create(caller(req), item) for item in items]
+    rows = svc(req).secgroups.create_many(caller(req), items)
     return render_created(req, GROUP, rows, bulk)
 
 

@@ -33,7 +33,7 @@ def create_segment(req: ApiRequest) -> Reply:
     items, bulk = prepare(req, SEGMENT, create=True, allow_bulk=True)
     for item in items:
         authorize_create(req, SEGMENT, item)
-    rows = [svc(req).segments.create(caller(req), item) for item in items]
+    rows = svc(req).segments.create_many(caller(req), items)
     return render_created(req, SEGMENT, rows, bulk)
 
 
