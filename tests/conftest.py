@@ -11,6 +11,7 @@ from tests.server import Server
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One running cloud shared by the tests of a worker (tests create their own resources)."""
     srv = Server(tmp_path_factory.mktemp("cloud")).start()
+    _lift_admin_volume_quotas(srv)
     yield srv
     srv.stop()
 
@@ -23,3 +24,15 @@ def admin_token(server: Server) -> str:
 @pytest.fixture(scope="session")
 def member_token(server: Server) -> str:
     return server.token("demo", "demo")
+
+
+def _lift_admin_volume_quotas(srv: Server) -> None:
+    """Hundreds of tests share the admin project of a worker's cloud; Cinder's default of 10
+    volumes would make them fail by the order they happen to run in.  Quota tests use fresh
+    projects (or demo's), which keep the defaults."""
+    with srv.http(srv.token("admin", "admin")) as admin:
+        project = admin.get("/v3/auth/projects").json()["projects"]
+        pid = next(p["id"] for p in project if p["name"] == "admin")
+        unlimited = {k: -1 for k in ("volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes", "groups")}
+        r = admin.put(f"/volume/v3/os-quota-sets/{pid}", json={"quota_set": unlimited})
+        assert r.status_code == 200, r.text

@@ -193,6 +193,18 @@ def allocate(conn: Connection, subnet: dict[str, Any], exclude: Iterable[str] = 
     return to_text(_rng.choice(free), version) if free else None
 
 
+def first_free(conn: Connection, subnet: dict[str, Any]) -> str | None:
+    """The lowest free address of the subnet's pools (where DHCP and metadata ports land)."""
+    for lo, hi in _pool_ranges(subnet):
+        value = lo
+        while value <= hi:
+            candidate = to_text(value, subnet["ip_version"])
+            if not is_allocated(conn, subnet["id"], candidate):
+                return candidate
+            value += 1
+    return None
+
+
 def _random_in(ranges: Sequence[Pool], total: int) -> int:
     offset = _rng.randrange(total)
     for lo, hi in ranges:

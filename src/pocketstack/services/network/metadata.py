@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pocketstack.services.network import ipam, port_ips
 from pocketstack.services.network import models as m
-from pocketstack.services.network import port_ips
 from pocketstack.services.network.access import Caller
 from pocketstack.services.network.store import Row, bump, one
 
@@ -57,9 +57,13 @@ def sync_subnet(svc: NetworkService, conn: Connection, subnet: Row) -> None:
     port = ensure_port(svc, conn, subnet["network_id"], network["project_id"])
     held = [f for f in port_ips.current(conn, port["id"]) if f["subnet_id"] == subnet["id"]]
     if subnet["enable_dhcp"] and not held:
+        # the pool's first free address, as a DHCP port usually has: a fixed place keeps
+        # clients that pick addresses by counting up from the pool's start away from it
+        first = ipam.first_free(conn, subnet)
+        wanted = {"subnet_id": subnet["id"], **({"ip_address": first} if first else {})}
         groups = port_ips.requests_for(
             conn, network_id=subnet["network_id"], device_owner=DEVICE_OWNER, mac=port["mac_address"],
-            fixed_ips=[{"subnet_id": subnet["id"]}],
+            fixed_ips=[wanted],
         )  # fmt: skip
         port_ips.allocate(conn, port_id=port["id"], network_id=subnet["network_id"], groups=groups[:1])
         bump(conn, p, port["id"])
