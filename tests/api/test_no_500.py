@@ -16,8 +16,8 @@ run repeats itself; ``POCKETSTACK_FUZZ_SEED=<n>`` draws another sample, for expl
 The requests aim at scratch resources made first (tests/api/fuzz/scratch.py), so they get
 past the lookups into the handlers' own checks.
 
-Routes of services still being worked on whose failures are known are listed in
-``XFAIL``, by case (strict: once none of them fails, the entry must go).
+A route whose failures are known while being worked on may be listed in ``XFAIL``, by
+case (strict: once none of them fails, the entry must go).
 """
 
 from __future__ import annotations
@@ -51,70 +51,11 @@ class Known:
     cases: tuple[str, ...]
 
 
-_NEUTRON_LIMIT = (
-    "network: ?limit=99999999999999999999 reaches SQLite as LIMIT and overflows (OverflowError, "
-    "services/network/attributes.py limit_param has no upper bound)"
-)
-_NEUTRON_LISTS = (
-    "networks", "subnets", "ports", "subnetpools", "security-groups", "security-group-rules", "routers",
-    "floatingips", "qos/policies", "trunks", "segments", "address-scopes",
-)  # fmt: skip
-
-
-def _both(entries: dict[str, Known]) -> dict[str, Known]:
-    """The same known failure for the admin and the member."""
-    return {f"{key} [{p}]": known for key, known in entries.items() for p in PERSONAS}
-
-
-# "<service> <METHOD> <path> [<persona>]" -> the cases known to fail there (compute and
-# network only: those services are still being worked on).  Any other failure on the
-# route still fails the test; strict: once none of the listed cases fails, the entry goes.
+# "<service> <METHOD> <path> [<persona>]" -> the cases known to fail there.  Any other
+# failure on the route still fails the test; strict: once none of the listed cases
+# fails, the entry goes.  Empty now: add an entry only for a failure being worked on.
 # (For the default sample: POCKETSTACK_FUZZ_SEED draws others, for exploring.)
-XFAIL: dict[str, Known] = {
-    **_both(
-        {f"network GET /networking/v2.0/{c}": Known(_NEUTRON_LIMIT, (r"query:limit-huge",)) for c in _NEUTRON_LISTS}
-    ),
-    **_both(
-        {
-            "network GET /networking/v2.0/address-scopes": Known(
-                _NEUTRON_LIMIT + "; ?ip_version=99999999999999999999 overflows the same way (store.py many)",
-                (r"query:limit-huge", r"query:ip_version"),
-            ),
-            "network PUT /networking/v2.0/subnetpools/{subnetpool_id}": Known(
-                "network: default_quota 9223372036854775808 overflows SQLite (OverflowError in services/network/"
-                "store.py bump)",
-                (r"body@-:(full:)?subnetpool/default_quota=out-of-range",),
-            ),
-            **{
-                f"network GET /networking/v2.0/network-ip-availabilities{tail}": Known(
-                    "network: ?ip_version=1.5 raises ValueError: invalid literal for int() "
-                    "(services/network/api/misc.py network IP availabilities)",
-                    (r"query:numeric-filters",),
-                )
-                for tail in ("", "/{network_id}")
-            },
-            "compute GET /compute/v2.1/os-server-groups": Known(
-                "compute: ?offset=1.5 raises ValueError: invalid literal for int() (services/compute/api/groups.py "
-                "list_groups)",
-                (r"query:numeric-filters",),
-            ),
-        }
-    ),
-    "network PUT /networking/v2.0/ports/{port_id} [admin]": Known(
-        "network: binding:host_id given an object reaches SQLite (sqlite3.ProgrammingError: type 'dict' is not "
-        "supported); allowed_address_pairs [{'ip_address': ['x', 1]}] raises TypeError: unhashable type: 'list' "
-        "(services/network/validators.py allowed_address_pairs)",
-        (
-            r"body@-:(full:)?port/binding:host_id=nested-garbage",
-            r"body@-:(full:)?port/allowed_address_pairs/0/ip_address=wrong-type",
-        ),
-    ),
-    "compute GET /compute/v2.1/os-migrations [admin]": Known(
-        "compute: ?changes-since=yesterday raises ValueError out of core.timeutils.parse_iso, uncaught "
-        "(os-migrations list)",
-        (r"query:since-garbage",),
-    ),
-}
+XFAIL: dict[str, Known] = {}
 
 
 @dataclass

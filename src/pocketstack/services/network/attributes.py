@@ -218,6 +218,9 @@ def fields_param(query: Mapping[str, list[str]]) -> list[str]:
     return [f for f in query.get("fields", []) if f]
 
 
+MAX_LIMIT = 1 << 31
+
+
 def limit_param(query: Mapping[str, list[str]]) -> int | None:
     raw = (query.get("limit") or ["0"])[-1]
     try:
@@ -226,7 +229,8 @@ def limit_param(query: Mapping[str, list[str]]) -> int | None:
         value = -1
     if value < 0:
         raise bad_request("limit", f"Limit must be an integer 0 or greater and not '{raw}'")
-    return value or None
+    # no page is ever that long; a bigger number would not fit the database's LIMIT
+    return min(value, MAX_LIMIT) or None
 
 
 def page_reverse_param(query: Mapping[str, list[str]]) -> bool:

@@ -324,7 +324,16 @@ PORT = Resource(
             enforce_policy=True,
             filter=True,
         ),
-        Attr("binding:host_id", post=True, put=True, default=NOT_SPECIFIED, filter=True, enforce_policy=True),
+        Attr(
+            "binding:host_id",
+            post=True,
+            put=True,
+            default=NOT_SPECIFIED,
+            validate=v.string_or_none,
+            arg=255,
+            filter=True,
+            enforce_policy=True,
+        ),
         Attr(
             "binding:profile",
             post=True,

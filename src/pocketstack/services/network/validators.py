@@ -390,17 +390,17 @@ def allowed_address_pairs(data: Any, _arg: Any = None) -> str | None:
                 raise http(400, msg)
         if "ip_address" not in pair:
             raise neutron("AllowedAddressPairsMissingIP")
-        key = (pair.get("mac_address"), pair["ip_address"])
+        addr = pair["ip_address"]
+        msg = subnet(addr) if "/" in str(addr) else ip_address(addr)
+        if msg:
+            raise http(400, msg)
+        key = (pair.get("mac_address"), addr)
         if key in seen:
             raise neutron("DuplicateAddressPairInRequest", mac_address=key[0], ip_address=key[1])
         seen.add(key)
         unexpected = set(pair) - {"mac_address", "ip_address"}
         if unexpected:
             raise http(400, "Unrecognized attribute(s) '{}'".format(", ".join(unexpected)))
-        addr = pair["ip_address"]
-        msg = subnet(addr) if "/" in str(addr) else ip_address(addr)
-        if msg:
-            raise http(400, msg)
     return None
 
 
@@ -459,11 +459,18 @@ def to_boolean_if_not_none(data: Any) -> bool | None:
     return None if data is None else to_boolean(data)
 
 
+INT64_MAX = (1 << 63) - 1
+
+
 def to_int(data: Any) -> int:
     try:
-        return int(data)
+        value = int(data)
     except (ValueError, TypeError):
         raise invalid_input(f"'{data}' is not an integer") from None
+    if not -INT64_MAX <= value <= INT64_MAX:
+        # the database's integers are 64 bits wide (Neutron's MySQL columns narrower still)
+        raise invalid_input(f"'{data}' is out of range")
+    return value
 
 
 def to_int_if_not_none(data: Any) -> int | None:

@@ -18,12 +18,14 @@ from pocketstack.services.compute.api.common import (
     is_admin,
     limit_and_marker,
     next_links,
+    query,
     require_version,
     svc,
     v,
 )
 from pocketstack.services.compute.api.servers import load
 from pocketstack.services.compute.models import instances, server_group_members, server_groups
+from pocketstack.services.compute.schemas import proxies as ps
 
 SG = "os_compute_api:os-server-groups:"
 
@@ -68,16 +70,17 @@ def _load(req: ApiRequest, conn: Any) -> Any:
 
 def list_groups(req: ApiRequest) -> Reply:
     project_id = req.ctx.project_id
+    query(req, ps.offset_limit_query)
     authorize(req, SG + "index", {"project_id": project_id})
-    query = sa.select(server_groups).order_by(server_groups.c.id)
+    stmt = sa.select(server_groups).order_by(server_groups.c.id)
     if "all_projects" in req.query and is_admin(req):
         authorize(req, SG + "index:all_projects", {"project_id": project_id})
     else:
-        query = query.where(server_groups.c.project_id == project_id)
+        stmt = stmt.where(server_groups.c.project_id == project_id)
     limit, _marker = limit_and_marker(req)
     offset = int(req.q("offset") or 0)
     with svc(req).db.read() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(stmt).all()
         rows = rows[offset : offset + limit] if limit else rows[offset:]
         members = _members(conn, [r.id for r in rows])
         return Reply(200, {"server_groups": [_group(req, r, members[r.id]) for r in rows]})
@@ -176,6 +179,8 @@ def list_migrations(req: ApiRequest) -> Reply:
     if not project_id or project_id != req.ctx.project_id:
         authorize(req, "os_compute_api:os-migrations:index:all_projects")
     show_hosts = can(req, "os_compute_api:os-migrations:index:host")
+    if v(req, "2.59"):
+        query(req, ps.migrations_query)
     host = req.q("host")
     limit: int | None = None
     marker = None

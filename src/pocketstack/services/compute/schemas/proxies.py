@@ -91,3 +91,13 @@ offset_limit_query = {
     "properties": {"limit": p.multi(p.non_negative_integer), "offset": p.multi(p.non_negative_integer)},
     "additionalProperties": True,
 }
+
+# os-migrations (2.59+): the time filters are ISO 8601 date-times
+migrations_query = {
+    "type": "object",
+    "properties": {
+        "changes-since": p.multi({"type": "string", "format": "date-time"}),
+        "changes-before": p.multi({"type": "string", "format": "date-time"}),
+    },
+    "additionalProperties": True,
+}

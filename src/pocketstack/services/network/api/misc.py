@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.services.network import agents, ipam, views
+from pocketstack.services.network import agents, ipam, validators, views
 from pocketstack.services.network import models as m
 from pocketstack.services.network.api.common import caller, select, svc
 from pocketstack.services.network.attributes import fields_param
@@ -84,7 +84,7 @@ def _availability(network_ids: list[str] | None, req: ApiRequest) -> list[dict[s
         used: dict[str, int] = dict(
             conn.execute(sa.select(a.c.subnet_id, sa.func.count()).group_by(a.c.subnet_id)).all()
         )
-    versions = {int(v) for v in req.query.get("ip_version", [])}
+    versions = {validators.to_int(x) for x in req.query.get("ip_version", [])}
     out = []
     for net in nets:
         entries = []
