@@ -8,6 +8,7 @@ the set of names and value constraints of Nova's extra spec validators (nova 34)
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -728,12 +729,21 @@ _NAMESPACES = [
     "vmware",
 ]
 
-_EXACT: dict[str, tuple[str, dict[str, Any]]] = {}
-_PATTERNS: list[tuple[re.Pattern[str], str, dict[str, Any]]] = []
-for _regex, _kind, _spec in _REGISTRY:
-    _EXACT[_regex] = (_kind, _spec)  # names without parameters are their own regex
-    _PATTERNS.append((re.compile(_regex), _kind, _spec))
-_NAMESPACE_PATTERNS = [re.compile(ns) for ns in _NAMESPACES]
+# names without parameters are their own regex, found without one
+_EXACT: dict[str, tuple[str, dict[str, Any]]] = {regex: (kind, spec) for regex, kind, spec in _REGISTRY}
+
+
+@functools.cache
+def _patterns() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
+    """The registry compiled, once, when a name is not an exact one (not at start-up)."""
+    return [(re.compile(regex), kind, spec) for regex, kind, spec in _REGISTRY]
+
+
+@functools.cache
+def _namespace_patterns() -> list[re.Pattern[str]]:
+    return [re.compile(ns) for ns in _NAMESPACES]
+
+
 _BOOL_STRINGS = {"1", "t", "true", "on", "y", "yes", "0", "f", "false", "off", "n", "no"}
 
 
@@ -767,12 +777,12 @@ def validate(name: str, value: str) -> None:
     if known is not None:
         _check_value(known[0], known[1], value)
         return
-    for pattern, kind, spec in _PATTERNS:
+    for pattern, kind, spec in _patterns():
         if pattern.fullmatch(name):
             _check_value(kind, spec, value)
             return
     if ":" not in name:
         return
     namespace = name.split(":", 1)[0]
-    if any(ns.fullmatch(namespace) for ns in _NAMESPACE_PATTERNS):
+    if any(ns.fullmatch(namespace) for ns in _namespace_patterns()):
         raise _fail(f"extra spec '{name}' does not appear to be a valid extra spec.")

@@ -18,6 +18,7 @@ def build(cloud: Cloud) -> ServiceApi:
     from pocketstack.services.identity.service import IdentityService
 
     service = IdentityService(cloud.db, cloud.settings)
+    passwords = bootstrap.PasswordWork(cloud.db, cloud.settings)  # bcrypt, in a thread, from now on
     cloud.tokens = service
     api = ServiceApi(
         name="identity",
@@ -28,6 +29,6 @@ def build(cloud: Cloud) -> ServiceApi:
         policy=PolicyEngine("identity", policies.DEFAULTS, cloud.settings.data_path),
         service=service,
         auto_head=True,
-        bootstrap=lambda: bootstrap.bootstrap(cloud.db, cloud.settings, cloud.base_url),
+        bootstrap=lambda: bootstrap.bootstrap(cloud.db, cloud.settings, cloud.base_url, passwords),
     )
     return api

@@ -8,6 +8,7 @@ one is given explicitly and differs from the stored one.
 from __future__ import annotations
 
 import itertools
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -47,16 +48,58 @@ CATALOG = (
 INTERFACES = ("public", "internal", "admin")
 
 
+class PasswordWork:
+    """The bootstrap's bcrypt work, begun in a thread while the rest of the cloud is built.
+
+    Checking the configured password against the stored hashes (on a restart with an
+    explicit password) and hashing it (when a bootstrap user is missing or the check
+    fails) are the slowest steps of a start; bcrypt releases the GIL, so they overlap
+    the other services' imports and migrations instead of adding to them.
+    """
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        password = settings.effective_admin_password
+        rounds = settings.identity.password_hash_rounds
+        stored = _stored_hashes(db)
+        explicit = settings.admin_password is not None
+
+        def work() -> tuple[dict[str, bool], str | None]:
+            verdicts = {h: pw.check_secret(password, h) for h in set(stored.values())} if explicit else {}
+            missing = len(stored) < len(USERS)
+            needed = missing or not all(verdicts.values())
+            return verdicts, pw.hash_secret(password, rounds) if needed else None
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bootstrap-passwords")
+        self._future: Future[tuple[dict[str, bool], str | None]] = pool.submit(work)
+        pool.shutdown(wait=False)
+
+    def result(self) -> tuple[dict[str, bool], str | None]:
+        """(stored hash -> whether the configured password matches it, a fresh hash if one is needed)"""
+        return self._future.result()
+
+
+def _stored_hashes(db: Database) -> dict[str, str]:
+    """The bootstrap users' active password hashes, by user name (none on a fresh start)."""
+    u, pt = m.users, m.passwords
+    query = (
+        sa.select(u.c.name, pt.c.password_hash)
+        .join(pt, pt.c.user_id == u.c.id)
+        .where(u.c.name.in_(list(USERS)), u.c.domain_id == DEFAULT_DOMAIN_ID, pt.c.active.is_(True))
+    )
+    with db.read() as conn:
+        return {row.name: row.password_hash for row in conn.execute(query)}
+
+
 def _id_of(conn: Connection, table: sa.Table, **where: object) -> str | None:
     row = one(conn, sa.select(table.c.id).where(*(table.c[k] == v for k, v in where.items())))
     return str(row["id"]) if row else None
 
 
-def bootstrap(db: Database, settings: Settings, base_url: str) -> None:
+def bootstrap(db: Database, settings: Settings, base_url: str, work: PasswordWork | None = None) -> None:
     from pocketstack.services.identity.tokens import KeyRing
 
     now = utcnow()
-    password = settings.effective_admin_password
+    verdicts, fresh_hash = (work or PasswordWork(db, settings)).result()
     hashed: str | None = None
     with db.write() as conn:
         KeyRing(db).ensure(conn)
@@ -148,7 +191,8 @@ def bootstrap(db: Database, settings: Settings, base_url: str) -> None:
                         failed_auth_count=0,
                     )
                 )
-                hashed = hashed or pw.hash_secret(password, settings.identity.password_hash_rounds)
+                assert fresh_hash is not None, "PasswordWork hashes whenever a bootstrap user is missing"
+                hashed = fresh_hash
                 conn.execute(
                     m.passwords.insert().values(
                         user_id=uid,
@@ -191,7 +235,7 @@ def bootstrap(db: Database, settings: Settings, base_url: str) -> None:
         _bootstrap_catalog(conn, settings.region, base_url)
         Database.bump(conn, REVISION)
     if settings.admin_password is not None and hashed is None:
-        _reset_passwords(db, settings, list(user_ids.values()))
+        _reset_passwords(db, list(user_ids.values()), verdicts, fresh_hash)
 
 
 def _bootstrap_catalog(conn: Connection, region: str, base_url: str) -> None:
@@ -229,9 +273,8 @@ def _bootstrap_catalog(conn: Connection, region: str, base_url: str) -> None:
                 conn.execute(ep.update().where(ep.c.id == row["id"]).values(url=url))
 
 
-def _reset_passwords(db: Database, settings: Settings, user_ids: list[str]) -> None:
+def _reset_passwords(db: Database, user_ids: list[str], verdicts: dict[str, bool], hashed: str | None) -> None:
     """An explicit admin password wins over the stored one (as re-running DevStack's does)."""
-    password = settings.effective_admin_password
     pt = m.passwords
     with db.read() as conn:
         rows = {
@@ -240,13 +283,10 @@ def _reset_passwords(db: Database, settings: Settings, user_ids: list[str]) -> N
                 sa.select(pt.c.user_id, pt.c.password_hash).where(pt.c.user_id.in_(user_ids), pt.c.active.is_(True))
             ).mappings()
         }
-    verdicts: dict[str, bool] = {}
-    for stored in set(rows.values()):
-        verdicts[stored] = pw.check_secret(password, stored)
-    stale = [uid for uid in user_ids if uid not in rows or not verdicts[rows[uid]]]
+    stale = [uid for uid in user_ids if not verdicts.get(rows.get(uid, ""), False)]
     if not stale:
         return
-    hashed = pw.hash_secret(password, settings.identity.password_hash_rounds)
+    assert hashed is not None, "PasswordWork hashes whenever a stored password does not match"
     now = utcnow()
     with db.write() as conn:
         for uid in stale:

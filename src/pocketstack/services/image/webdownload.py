@@ -13,13 +13,13 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
-
 from pocketstack.core.context import RequestContext
 from pocketstack.services.image import errors, formats, repo
 from pocketstack.services.image.service import check_formats_set, check_transition
 
 if TYPE_CHECKING:
+    import httpx
+
     from pocketstack.services.image.data import ImageData
 
 log = logging.getLogger("pocketstack.image")
@@ -86,6 +86,8 @@ class WebDownload:
             if row is None:
                 return
             check_formats_set(row)
+            import httpx  # only the first download pays for it, not every start-up
+
             async with (
                 httpx.AsyncClient(follow_redirects=True, timeout=60) as client,
                 client.stream("GET", url) as response,
