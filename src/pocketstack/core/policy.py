@@ -100,31 +100,54 @@ class PolicyEngine:
         data_dir: Path | None = None,
     ) -> None:
         self.service = service
-        conf = cfg.ConfigOpts()
-        conf([], project=f"pocketstack-{service}", default_config_files=[], default_config_dirs=[])
-        policy_file = str(data_dir / "policy.yaml") if data_dir else "policy.yaml"
-        self.enforcer = oslo_policy.Enforcer(conf, policy_file=policy_file, use_conf=True)
-        policy_dirs = [str(data_dir / "policy.d" / service)] if data_dir else []
-        conf.set_override("policy_dirs", policy_dirs, "oslo_policy")
-        self.enforcer.register_defaults(list(defaults))
-        self.enforcer.load_rules()
-        # oslo.policy re-stats the policy files on every check; do that at most once a
-        # second instead (an edited policy.yaml still applies within a second).
-        self.enforcer.use_conf = False
-        self._checked_at = time.monotonic()
+        self._defaults = list(defaults)
+        self._data_dir = data_dir
+        self._enforcer: oslo_policy.Enforcer | None = None
+        self._built = threading.Lock()
+        self._checked_at = 0.0
         self._lock = threading.Lock()
 
+    @property
+    def enforcer(self) -> oslo_policy.Enforcer:
+        """The oslo.policy enforcer, built on first use: registering a service's hundreds
+        of defaults is a noticeable part of a start, and a request to that service may
+        never come."""
+        enforcer = self._enforcer
+        if enforcer is None:
+            with self._built:
+                if self._enforcer is None:
+                    self._enforcer = self._build()
+                    self._checked_at = time.monotonic()
+                enforcer = self._enforcer
+        return enforcer
+
+    def _build(self) -> oslo_policy.Enforcer:
+        conf = cfg.ConfigOpts()
+        conf([], project=f"pocketstack-{self.service}", default_config_files=[], default_config_dirs=[])
+        data_dir = self._data_dir
+        policy_file = str(data_dir / "policy.yaml") if data_dir else "policy.yaml"
+        enforcer = oslo_policy.Enforcer(conf, policy_file=policy_file, use_conf=True)
+        policy_dirs = [str(data_dir / "policy.d" / self.service)] if data_dir else []
+        conf.set_override("policy_dirs", policy_dirs, "oslo_policy")
+        enforcer.register_defaults(self._defaults)
+        enforcer.load_rules()
+        # oslo.policy re-stats the policy files on every check; do that at most once a
+        # second instead (an edited policy.yaml still applies within a second).
+        enforcer.use_conf = False
+        return enforcer
+
     def _refresh(self) -> None:
+        enforcer = self.enforcer
         now = time.monotonic()
         if now - self._checked_at < 1.0:
             return
         with self._lock:
             self._checked_at = now
-            self.enforcer.use_conf = True
+            enforcer.use_conf = True
             try:
-                self.enforcer.load_rules()
+                enforcer.load_rules()
             finally:
-                self.enforcer.use_conf = False
+                enforcer.use_conf = False
 
     def check(self, rule_name: str, ctx: RequestContext, target: Mapping[str, Any] | None = None) -> bool:
         self._refresh()
