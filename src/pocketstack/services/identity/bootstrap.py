@@ -54,28 +54,36 @@ class PasswordWork:
     Checking the configured password against the stored hashes (on a restart with an
     explicit password) and hashing it (when a bootstrap user is missing or the check
     fails) are the slowest steps of a start; bcrypt releases the GIL, so they overlap
-    the other services' imports and migrations instead of adding to them.
+    the other services' imports and migrations instead of adding to them.  Should the
+    stored hashes change meanwhile (another process sharing the database), the answers
+    the thread could not foresee are worked out when asked for.
     """
 
     def __init__(self, db: Database, settings: Settings) -> None:
-        password = settings.effective_admin_password
-        rounds = settings.identity.password_hash_rounds
+        self.password = settings.effective_admin_password
+        self.rounds = settings.identity.password_hash_rounds
         stored = _stored_hashes(db)
         explicit = settings.admin_password is not None
 
         def work() -> tuple[dict[str, bool], str | None]:
-            verdicts = {h: pw.check_secret(password, h) for h in set(stored.values())} if explicit else {}
-            missing = len(stored) < len(USERS)
-            needed = missing or not all(verdicts.values())
-            return verdicts, pw.hash_secret(password, rounds) if needed else None
+            verdicts = {h: pw.check_secret(self.password, h) for h in set(stored.values())} if explicit else {}
+            needed = len(stored) < len(USERS) or not all(verdicts.values())
+            return verdicts, pw.hash_secret(self.password, self.rounds) if needed else None
 
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bootstrap-passwords")
         self._future: Future[tuple[dict[str, bool], str | None]] = pool.submit(work)
         pool.shutdown(wait=False)
 
-    def result(self) -> tuple[dict[str, bool], str | None]:
-        """(stored hash -> whether the configured password matches it, a fresh hash if one is needed)"""
-        return self._future.result()
+    def matches(self, stored_hash: str) -> bool:
+        """Whether the configured password is the one ``stored_hash`` was made from."""
+        verdicts = self._future.result()[0]
+        known = verdicts.get(stored_hash)
+        return pw.check_secret(self.password, stored_hash) if known is None else known
+
+    def new_hash(self) -> str:
+        """A hash of the configured password, for users who get it now."""
+        made = self._future.result()[1]
+        return made if made is not None else pw.hash_secret(self.password, self.rounds)
 
 
 def _stored_hashes(db: Database) -> dict[str, str]:
@@ -99,7 +107,7 @@ def bootstrap(db: Database, settings: Settings, base_url: str, work: PasswordWor
     from pocketstack.services.identity.tokens import KeyRing
 
     now = utcnow()
-    verdicts, fresh_hash = (work or PasswordWork(db, settings)).result()
+    work = work or PasswordWork(db, settings)
     hashed: str | None = None
     with db.write() as conn:
         KeyRing(db).ensure(conn)
@@ -191,8 +199,7 @@ def bootstrap(db: Database, settings: Settings, base_url: str, work: PasswordWor
                         failed_auth_count=0,
                     )
                 )
-                assert fresh_hash is not None, "PasswordWork hashes whenever a bootstrap user is missing"
-                hashed = fresh_hash
+                hashed = hashed or work.new_hash()
                 conn.execute(
                     m.passwords.insert().values(
                         user_id=uid,
@@ -235,7 +242,7 @@ def bootstrap(db: Database, settings: Settings, base_url: str, work: PasswordWor
         _bootstrap_catalog(conn, settings.region, base_url)
         Database.bump(conn, REVISION)
     if settings.admin_password is not None and hashed is None:
-        _reset_passwords(db, list(user_ids.values()), verdicts, fresh_hash)
+        _reset_passwords(db, list(user_ids.values()), work)
 
 
 def _bootstrap_catalog(conn: Connection, region: str, base_url: str) -> None:
@@ -273,7 +280,7 @@ def _bootstrap_catalog(conn: Connection, region: str, base_url: str) -> None:
                 conn.execute(ep.update().where(ep.c.id == row["id"]).values(url=url))
 
 
-def _reset_passwords(db: Database, user_ids: list[str], verdicts: dict[str, bool], hashed: str | None) -> None:
+def _reset_passwords(db: Database, user_ids: list[str], work: PasswordWork) -> None:
     """An explicit admin password wins over the stored one (as re-running DevStack's does)."""
     pt = m.passwords
     with db.read() as conn:
@@ -283,10 +290,10 @@ def _reset_passwords(db: Database, user_ids: list[str], verdicts: dict[str, bool
                 sa.select(pt.c.user_id, pt.c.password_hash).where(pt.c.user_id.in_(user_ids), pt.c.active.is_(True))
             ).mappings()
         }
-    stale = [uid for uid in user_ids if not verdicts.get(rows.get(uid, ""), False)]
+    stale = [uid for uid in user_ids if uid not in rows or not work.matches(rows[uid])]
     if not stale:
         return
-    assert hashed is not None, "PasswordWork hashes whenever a stored password does not match"
+    hashed = work.new_hash()
     now = utcnow()
     with db.write() as conn:
         for uid in stale:
