@@ -39,6 +39,12 @@ minimum_password_age = {MINIMUM_PASSWORD_AGE}
 # that upload random bytes as any disk format run (image_format_enforcement below)
 require_image_format_match = {str(IMAGE_FORMAT_ENFORCEMENT).lower()}
 
+[compute]
+# servers, their actions and snapshots take a moment, as on a real cloud (Tempest polls
+# each second; some of its tests look for the states in between, e.g. an image SAVING)
+build_mode = "delay"
+build_delay = 0.3
+
 [volume]
 # DevStack's multi-backend job: two LVM backends (lvmdriver-1, lvmdriver-2)
 backends = 2

@@ -104,3 +104,32 @@ def test_delay_mode_finishes_a_build_interrupted_by_a_restart(tmp_path: Path) ->
         assert created["status"] == "ACTIVE"
     finally:
         srv.stop()
+
+
+def test_force_complete_ends_a_held_live_migration(manual: Server) -> None:
+    v = {"OpenStack-API-Version": "compute 2.80"}
+    with manual.http(manual.token()) as c:
+        sid = _create(c)
+        c.post("/compute/v2.1/os-pocketstack/transitions/release", json={"server_id": sid})
+        source = _show(c, sid)["OS-EXT-SRV-ATTR:host"]
+        r = c.post(f"{S}/{sid}/action", json={"os-migrateLive": {"host": None, "block_migration": "auto"}}, headers=v)
+        assert r.status_code == 202, r.text
+        assert _show(c, sid)["OS-EXT-STS:task_state"] == "migrating"
+        (mig,) = c.get(f"{S}/{sid}/migrations", headers=v).json()["migrations"]
+        assert mig["status"] == "running"
+        action = f"{S}/{sid}/migrations/{{}}/action"
+        # Nova's 400s: a migration of another id, or not a number
+        for bad in (str(mig["id"] + 1000), "abc"):
+            r = c.post(action.format(bad), json={"force_complete": None}, headers=v)
+            assert r.status_code == 400 and f"Migration {bad} not found for instance {sid}" in r.text, r.text
+        r = c.post(action.format(mig["id"]), json={"force_complete": None}, headers=v)
+        assert r.status_code == 202, r.text
+        server = _show(c, sid)
+        assert server["status"] == "ACTIVE" and server["OS-EXT-STS:task_state"] is None
+        assert server["OS-EXT-SRV-ATTR:host"] != source
+        assert c.get(f"{S}/{sid}/migrations", headers=v).json()["migrations"] == []
+        events = [e["action"] for e in c.get(f"{S}/{sid}/os-instance-actions").json()["instanceActions"]]
+        assert events[:2] == ["live_migration_force_complete", "live-migration"]
+        # not migrating any more: Nova's 409
+        r = c.post(action.format(mig["id"]), json={"force_complete": None}, headers=v)
+        assert r.status_code == 409 and "while it is in task_state None" in r.text

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pocketstack.core import timeutils
@@ -62,6 +63,7 @@ GUARDS: dict[str, Guard] = {
     "revertResize": Guard("revertResize", {st.RESIZED}),
     "rebuild": Guard("rebuild", {st.ACTIVE, st.STOPPED, st.ERROR}),
     "os-migrateLive": Guard("os-migrateLive", {st.ACTIVE, st.PAUSED}),
+    "force_complete": Guard("force_complete", {st.ACTIVE, st.PAUSED}, {st.MIGRATING}),
     "trigger_crash_dump": Guard("trigger_crash_dump", st.ALLOW_TRIGGER_CRASH_DUMP),
     "delete": Guard("delete", ANY, ANY, must_have_launched=False),
     "restore": Guard("restore", {st.SOFT_DELETED}),
@@ -419,6 +421,36 @@ class Actions:
             ctx, server_id, "os-migrateLive", admin=admin, request_id=request_id, action="live-migration",
             kind="live_migrate", task_state=st.MIGRATING, prepare=prep,
         )  # fmt: skip
+
+    def force_complete(
+        self, ctx: RequestContext, server_id: str, migration_id: str, *, admin: bool, request_id: str
+    ) -> None:
+        """Nova's live_migrate_force_complete: a running live migration ends now (Nova pauses
+        the guest for the last copy; the simulated hypervisor just finishes at once)."""
+        with self.db.write() as conn:
+            inst = self.svc.servers.row(conn, server_id, project_id=self._scope(ctx, admin))
+            check(inst, GUARDS["force_complete"], admin=admin)
+            mig = None
+            if migration_id.isdigit():
+                mig = conn.execute(
+                    sa.select(migrations.c.status).where(
+                        migrations.c.id == int(migration_id), migrations.c.instance_uuid == server_id
+                    )
+                ).first()
+            if mig is None:
+                raise BadRequest(f"Migration {migration_id} not found for instance {server_id}")
+            if mig.status != "running":
+                raise BadRequest(
+                    f"Migration {migration_id} state of instance {server_id} is {mig.status}. Cannot force "
+                    "complete while the migration is in this state."
+                )
+            now = timeutils.utcnow()
+            action_id = instance_actions.start(
+                conn, instance_uuid=server_id, action="live_migration_force_complete", request_id=request_id,
+                user_id=ctx.user_id, project_id=ctx.project_id, now=now,
+            )  # fmt: skip
+            instance_actions.finish(conn, action_id, "live_migration_force_complete", host=inst["host"], started=now)
+        self.svc.driver.hurry(server_id, "live_migrate")
 
     def evacuate(
         self, ctx: RequestContext, server_id: str, host: str | None, stopped: bool, *, admin: bool, request_id: str

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from pocketstack.core import timeutils
 from pocketstack.core.api import ApiRequest, Reply
-from pocketstack.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from pocketstack.core.errors import BadRequest, Forbidden, NotFound
 from pocketstack.services.compute import quotas
 from pocketstack.services.compute.api.common import (
     authorize,
@@ -278,7 +278,10 @@ def force_complete_migration(req: ApiRequest) -> Reply:
     require_version(req, "2.22")
     inst = load(req)
     authorize(req, "os_compute_api:servers:migrations:force_complete", {"project_id": inst["project_id"]})
-    raise Conflict(f"Cannot 'force_complete' instance {inst['uuid']} while it is in task_state {inst['task_state']}")
+    svc(req).actions.force_complete(
+        req.ctx, inst["uuid"], req.params["migration_id"], admin=is_admin(req), request_id=req.request_id
+    )
+    return Reply(202, None)
 
 
 # -- pocketstack's transitions extension ------------------------------------------------------------

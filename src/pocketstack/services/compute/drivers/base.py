@@ -56,3 +56,8 @@ class Driver(Protocol):
     def release_manual(self, instance_uuid: str | None = None) -> int:
         """Manual mode: make held transitions (of one server, or all) due now and run them."""
         ...
+
+    def hurry(self, instance_uuid: str, kind: str) -> int:
+        """Make the server's unclaimed ``kind`` transitions due now and run them (whatever the
+        timing mode): what forcing a live migration to complete asks of the hypervisor."""
+        ...

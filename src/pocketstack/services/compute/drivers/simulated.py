@@ -204,6 +204,20 @@ class SimulatedDriver:
                 done += 1
         return max(released, done)
 
+    def hurry(self, instance_uuid: str, kind: str) -> int:
+        t = tasks
+        with self.db.write() as conn:
+            conn.execute(
+                t.update()
+                .where(t.c.instance_uuid == instance_uuid, t.c.kind == kind, t.c.claimed_by.is_(None))
+                .values(due_at=timeutils.utcnow())
+            )
+        done = 0
+        for task in self._claim(100, instance_uuid):
+            self.run(task)
+            done += 1
+        return done
+
     def pending(self, instance_uuid: str | None = None) -> list[dict[str, Any]]:
         t = tasks
         query = sa.select(t).order_by(t.c.id)
