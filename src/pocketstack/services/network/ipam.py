@@ -193,15 +193,17 @@ def allocate(conn: Connection, subnet: dict[str, Any], exclude: Iterable[str] = 
     return to_text(_rng.choice(free), version) if free else None
 
 
-def first_free(conn: Connection, subnet: dict[str, Any]) -> str | None:
-    """The lowest free address of the subnet's pools (where DHCP and metadata ports land)."""
+def first_free(conn: Connection, subnet: dict[str, Any], tries: int = 256) -> str | None:
+    """The lowest free address of the subnet's pools (where DHCP and metadata ports land);
+    None when the first ``tries`` addresses are all taken (then any free one will do)."""
     for lo, hi in _pool_ranges(subnet):
         value = lo
-        while value <= hi:
+        while value <= hi and tries > 0:
             candidate = to_text(value, subnet["ip_version"])
             if not is_allocated(conn, subnet["id"], candidate):
                 return candidate
             value += 1
+            tries -= 1
     return None
 
 
