@@ -83,9 +83,6 @@ class AddressScopes:
         with self.db.write() as conn:
             return [self.create_in(conn, caller, body) for body in bodies]
 
-    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
-        return self.create_many(caller, [body])[0]
-
     def create_in(self, conn: Connection, caller: Caller, body: dict[str, Any]) -> Row:
         scope_id = ids.uuid_id()
         project_id = body["project_id"]

@@ -99,9 +99,6 @@ class Segments:
         with self.db.write() as conn:
             return [self.create_in(conn, caller, body) for body in bodies]
 
-    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
-        return self.create_many(caller, [body])[0]
-
     def create_in(self, conn: Connection, caller: Caller, body: dict[str, Any]) -> Row:
         net = self.svc.networks.row(conn, caller, body["network_id"])
         provider = {

@@ -149,9 +149,6 @@ class SubnetPools:
                 "A default subnetpool for this IP family has already been set. Only one default may exist per IP family"
             )
 
-    def create(self, caller: Caller, body: dict[str, Any]) -> Row:
-        return self.create_many(caller, [body])[0]
-
     def create_many(self, caller: Caller, bodies: list[dict[str, Any]]) -> list[Row]:
         """Create pools (one, or a bulk request) in one transaction: all or none."""
         with self.db.write() as conn:

@@ -7,14 +7,10 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
-    caller,
+    create_resource,
     delete_resource,
     list_resources,
-    prepare,
-    render_created,
     show_resource,
-    svc,
     update_resource,
 )
 
@@ -30,11 +26,7 @@ def show_scope(req: ApiRequest) -> Reply:
 
 
 def create_scope(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, ADDRESS_SCOPE, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, ADDRESS_SCOPE, item)
-    rows = svc(req).address_scopes.create_many(caller(req), items)
-    return render_created(req, ADDRESS_SCOPE, rows, bulk)
+    return create_resource(req, ADDRESS_SCOPE, allow_bulk=True)
 
 
 def update_scope(req: ApiRequest) -> Reply:

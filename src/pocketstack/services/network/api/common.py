@@ -196,6 +196,17 @@ def load_for_change(req: ApiRequest, spec: Spec, action: str, resource_id: str, 
     return row
 
 
+def create_resource(req: ApiRequest, spec: Spec, allow_bulk: bool = False) -> Reply:
+    """POST: validate, authorize each item, create (a bulk request all in one transaction,
+    through the manager's ``create_many``), 201 with the new resources."""
+    items, bulk = prepare(req, spec, create=True, allow_bulk=allow_bulk)
+    for item in items:
+        authorize_create(req, spec, item)
+    mgr = spec.mgr(req)
+    rows = mgr.create_many(caller(req), items) if allow_bulk else [mgr.create(caller(req), items[0])]
+    return render_created(req, spec, rows, bulk)
+
+
 def update_resource(req: ApiRequest, spec: Spec, resource_id: str) -> Reply:
     (body,), _bulk = prepare(req, spec, create=False)
     load_for_change(req, spec, "update", resource_id, body)

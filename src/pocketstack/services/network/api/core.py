@@ -9,9 +9,9 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
     caller,
     can_set_project,
+    create_resource,
     delete_resource,
     list_resources,
     network_target,
@@ -42,10 +42,7 @@ def show_network(req: ApiRequest) -> Reply:
 
 
 def create_network(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, NETWORK, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, NETWORK, item)
-    return render_created(req, NETWORK, svc(req).networks.create_many(caller(req), items), bulk)
+    return create_resource(req, NETWORK, allow_bulk=True)
 
 
 def update_network(req: ApiRequest) -> Reply:
@@ -136,11 +133,7 @@ def show_subnetpool(req: ApiRequest) -> Reply:
 
 
 def create_subnetpool(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, SUBNETPOOL, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, SUBNETPOOL, item)
-    rows = svc(req).subnetpools.create_many(caller(req), items)
-    return render_created(req, SUBNETPOOL, rows, bulk)
+    return create_resource(req, SUBNETPOOL, allow_bulk=True)
 
 
 def update_subnetpool(req: ApiRequest) -> Reply:

@@ -7,12 +7,10 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
     caller,
+    create_resource,
     delete_resource,
     list_resources,
-    prepare,
-    render_created,
     render_one,
     show_resource,
     svc,
@@ -34,10 +32,7 @@ def show_router(req: ApiRequest) -> Reply:
 
 
 def create_router(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, ROUTER, create=True)
-    for item in items:
-        authorize_create(req, ROUTER, item)
-    return render_created(req, ROUTER, [svc(req).routers.create(caller(req), items[0])], bulk)
+    return create_resource(req, ROUTER)
 
 
 def update_router(req: ApiRequest) -> Reply:
@@ -108,10 +103,7 @@ def show_floatingip(req: ApiRequest) -> Reply:
 
 
 def create_floatingip(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, FLOATINGIP, create=True)
-    for item in items:
-        authorize_create(req, FLOATINGIP, item)
-    return render_created(req, FLOATINGIP, [svc(req).floatingips.create(caller(req), items[0])], bulk)
+    return create_resource(req, FLOATINGIP)
 
 
 def update_floatingip(req: ApiRequest) -> Reply:

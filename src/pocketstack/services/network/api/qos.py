@@ -10,13 +10,11 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
     caller,
+    create_resource,
     delete_resource,
     list_resources,
     pagination_links,
-    prepare,
-    render_created,
     select,
     show_resource,
     svc,
@@ -42,10 +40,7 @@ def show_policy(req: ApiRequest) -> Reply:
 
 
 def create_policy(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, POLICY, create=True)
-    for item in items:
-        authorize_create(req, POLICY, item)
-    return render_created(req, POLICY, [svc(req).qos.create(caller(req), items[0])], bulk)
+    return create_resource(req, POLICY)
 
 
 def update_policy(req: ApiRequest) -> Reply:

@@ -8,14 +8,10 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
-    caller,
+    create_resource,
     delete_resource,
     list_resources,
-    prepare,
-    render_created,
     show_resource,
-    svc,
     update_resource,
 )
 
@@ -31,11 +27,7 @@ def show_policy(req: ApiRequest) -> Reply:
 
 
 def create_policy(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, RBAC_POLICY, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, RBAC_POLICY, item)
-    rows = svc(req).rbac.create_many(caller(req), items)
-    return render_created(req, RBAC_POLICY, rows, bulk)
+    return create_resource(req, RBAC_POLICY, allow_bulk=True)
 
 
 def update_policy(req: ApiRequest) -> Reply:

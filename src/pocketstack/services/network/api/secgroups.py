@@ -9,8 +9,8 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
     caller,
+    create_resource,
     delete_resource,
     list_resources,
     prepare,
@@ -44,11 +44,7 @@ def show_group(req: ApiRequest) -> Reply:
 
 
 def create_group(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, GROUP, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, GROUP, item)
-    rows = svc(req).secgroups.create_many(caller(req), items)
-    return render_created(req, GROUP, rows, bulk)
+    return create_resource(req, GROUP, allow_bulk=True)
 
 
 def update_group(req: ApiRequest) -> Reply:

@@ -7,14 +7,10 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
-    caller,
+    create_resource,
     delete_resource,
     list_resources,
-    prepare,
-    render_created,
     show_resource,
-    svc,
     update_resource,
 )
 
@@ -30,11 +26,7 @@ def show_segment(req: ApiRequest) -> Reply:
 
 
 def create_segment(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, SEGMENT, create=True, allow_bulk=True)
-    for item in items:
-        authorize_create(req, SEGMENT, item)
-    rows = svc(req).segments.create_many(caller(req), items)
-    return render_created(req, SEGMENT, rows, bulk)
+    return create_resource(req, SEGMENT, allow_bulk=True)
 
 
 def update_segment(req: ApiRequest) -> Reply:

@@ -7,12 +7,10 @@ from pocketstack.services.network import resources as r
 from pocketstack.services.network import views
 from pocketstack.services.network.api.common import (
     Spec,
-    authorize_create,
     caller,
+    create_resource,
     delete_resource,
     list_resources,
-    prepare,
-    render_created,
     render_one,
     select,
     show_resource,
@@ -33,10 +31,7 @@ def show_trunk(req: ApiRequest) -> Reply:
 
 
 def create_trunk(req: ApiRequest) -> Reply:
-    items, bulk = prepare(req, TRUNK, create=True)
-    for item in items:
-        authorize_create(req, TRUNK, item)
-    return render_created(req, TRUNK, [svc(req).trunks.create(caller(req), items[0])], bulk)
+    return create_resource(req, TRUNK)
 
 
 def update_trunk(req: ApiRequest) -> Reply:
